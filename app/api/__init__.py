@@ -1,0 +1,1 @@
+"""The HTTP layer: one package per dialect over the shared core."""

@@ -1,0 +1,156 @@
+"""Errors to JSON, in one place, in the shape of the dialect that was called.
+
+Each dialect registers a ``Dialect`` naming its URL prefixes and how its error
+body looks. Domain exceptions, HTTP errors (validation, unknown routes, rate
+limits), JWT failures, an unreachable store and unexpected exceptions all end
+here, so no request ever gets an HTML error page or a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, g, jsonify, request
+from pymongo.errors import ConnectionFailure, PyMongoError
+from werkzeug.exceptions import HTTPException
+
+from ..core.errors import DomainError, NotOwned
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Problem:
+    """An error on its way out: status, machine code, message, optional details."""
+
+    status: int
+    code: str
+    message: str
+    details: object = None
+    headers: dict = field(default_factory=dict)
+
+
+def platform_body(problem: Problem) -> dict:
+    """``{"error": {"type", "message", "details"?, "request_id"}}`` (v1 and system routes)."""
+    error = {"type": problem.code, "message": problem.message}
+    if problem.details is not None:
+        error["details"] = problem.details
+    error["request_id"] = g.get("request_id")
+    return {"error": error}
+
+
+def summarise_validation(messages: object) -> str:
+    """A one-line reading of webargs/marshmallow messages: ``title is required`` etc."""
+    for location, fields_ in (messages or {}).items():
+        if not isinstance(fields_, dict):
+            return f"Invalid {location}"
+        for name, problems in _flatten(fields_):
+            text = problems[0] if isinstance(problems, list) and problems else str(problems)
+            if "Missing data" in str(text):
+                return f"{name} is required"
+            if name == "_schema":
+                return str(text)
+            return f"{name}: {text}"
+    return "Invalid request"
+
+
+def _flatten(tree: dict, prefix: str = ""):
+    for key, value in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flatten(value, name)
+        else:
+            yield name, value
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one HTTP dialect speaks errors."""
+
+    name: str
+    prefixes: tuple[str, ...]
+    body: Callable[[Problem], dict] = platform_body
+    validation_status: int = 422
+    hides_foreign: bool = True  # render NotOwned as the dialect's 404
+
+    def from_domain(self, error: DomainError) -> Problem:
+        if isinstance(error, NotOwned) and self.hides_foreign:
+            return Problem(404, "not_found", "Conversation not found")
+        return Problem(error.status, error.code, error.message, error.details)
+
+    def from_http(self, error: HTTPException) -> Problem:
+        data = getattr(error, "data", None) or {}
+        status = error.code or 500
+        messages = data.get("messages") or data.get("errors")
+        if status == 422 or (status == 400 and messages):
+            return Problem(
+                self.validation_status,
+                "validation_error",
+                summarise_validation(messages),
+                messages,
+                dict(data.get("headers") or {}),
+            )
+        code = (error.name or "error").lower().replace(" ", "_")
+        message = data.get("message") or error.description or error.name
+        return Problem(status, code, message, headers=dict(data.get("headers") or {}))
+
+
+PLATFORM = Dialect("platform", ("/v1",))
+_dialects: list[Dialect] = [PLATFORM]
+
+
+def register_dialect(dialect: Dialect) -> None:
+    """Make ``dialect`` answer for errors under its prefixes."""
+    _dialects[:] = [d for d in _dialects if d.name != dialect.name]
+    _dialects.append(dialect)
+
+
+def current_dialect() -> Dialect:
+    path = request.path if request else ""
+    for dialect in _dialects:
+        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in dialect.prefixes):
+            return dialect
+    return PLATFORM
+
+
+def respond(problem: Problem):
+    """The JSON response for ``problem`` in the calling dialect's shape."""
+    response = jsonify(current_dialect().body(problem))
+    response.status_code = problem.status
+    response.headers.update(problem.headers)
+    if problem.status == 401:
+        response.headers.setdefault("WWW-Authenticate", "Bearer")
+    return response
+
+
+def handle_domain(error: DomainError):
+    return respond(current_dialect().from_domain(error))
+
+
+def handle_http(error: HTTPException):
+    if error.code is None:  # a routing redirect or similar: let werkzeug answer
+        return error
+    return respond(current_dialect().from_http(error))
+
+
+def handle_store_error(error: PyMongoError):
+    if isinstance(error, ConnectionFailure):
+        log.warning("store unreachable: %s", error)
+        return respond(Problem(503, "unavailable", "The database is unavailable, retry later"))
+    log.exception("store error")
+    return respond(Problem(500, "internal_error", "The database rejected the operation"))
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error")
+    return respond(Problem(500, "internal_error", "Internal server error"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers (after flask-smorest's, which they replace)."""
+    app.register_error_handler(DomainError, handle_domain)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(PyMongoError, handle_store_error)
+    app.register_error_handler(Exception, handle_unexpected)

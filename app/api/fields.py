@@ -1,0 +1,27 @@
+"""Marshmallow fields shared by the dialects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from marshmallow import ValidationError, fields
+
+from ..core.clock import to_storage
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 in UTC with milliseconds and ``Z``; accepts any ISO 8601 input."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        moment = to_storage(value)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Not a valid datetime.")
+        try:
+            return to_storage(datetime.fromisoformat(value.strip()))
+        except ValueError as exc:
+            raise ValidationError("Not a valid ISO 8601 datetime.") from exc

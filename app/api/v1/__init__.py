@@ -1,0 +1,16 @@
+"""The platform dialect: ``/v1/conversations`` (seed 001), snake_case, ``{data: …}``."""
+
+from flask_smorest import Blueprint
+
+from ..auth import require_auth
+
+blp = require_auth(
+    Blueprint(
+        "v1_conversations",
+        __name__,
+        url_prefix="/v1/conversations",
+        description="Platform API: conversations, messages, search, stats and bulk actions.",
+    )
+)
+
+from . import conversations  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,34 @@
+"""Time and identifiers, in one place so every stored value looks the same."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from .errors import Invalid
+
+ROOT_PARENT_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive, cut to milliseconds: what MongoDB stores and returns."""
+    return to_storage(datetime.now(UTC))
+
+
+def to_storage(moment: datetime) -> datetime:
+    """Normalise a datetime to the stored form (naive UTC, millisecond precision)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    """A fresh random identifier (UUID4 string), as LibreChat uses for both kinds."""
+    return str(uuid.uuid4())
+
+
+def require_id(value: object, what: str = "id") -> str:
+    """Reject anything but a plain, reasonably sized string id (no operators, no objects)."""
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise Invalid(f"{what} must be a non-empty string")
+    return value

@@ -1,0 +1,258 @@
+"""Messages: a tree per conversation, appended with atomic conversation counters.
+
+Each message points at its parent (a root points at ``ROOT_PARENT_ID``) and
+carries ``seq``, its position in the conversation's append order, taken from
+an atomic counter so order is exact even when many writers append at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from . import conversations
+from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
+from .errors import Conflict, Invalid, NotFound
+from .scope import Scope
+
+ROLES = ("user", "assistant", "system", "tool")
+TEXT_MAX = 1_000_000
+CONTENT_PARTS_MAX = 500
+
+
+@dataclass
+class NewMessage:
+    """What a caller supplies to append a message; the rest is derived."""
+
+    role: str
+    text: str | None = None
+    content: list | None = None
+    parent_message_id: str | None = None
+    message_id: str | None = None
+    model: str | None = None
+    sender: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    token_count: int | None = None
+    cost_cents: float = 0
+    metadata: dict | None = None
+    created_at: datetime | None = None
+
+    def validate(self) -> None:
+        if self.role not in ROLES:
+            raise Invalid(f"role must be one of {', '.join(ROLES)}")
+        if self.text is not None and not isinstance(self.text, str):
+            raise Invalid("text must be a string")
+        if self.content is not None and not isinstance(self.content, list):
+            raise Invalid("content must be a list of parts")
+        if self.text is None and not self.content:
+            raise Invalid("a message needs text or content")
+        if len(self.text or "") > TEXT_MAX or len(self.content or []) > CONTENT_PARTS_MAX:
+            raise Invalid("message is too large")
+        for name in ("input_tokens", "output_tokens"):
+            if getattr(self, name) < 0:
+                raise Invalid(f"{name} must not be negative")
+        if self.cost_cents < 0:
+            raise Invalid("cost_cents must not be negative")
+
+
+def text_of(content: list | None) -> str:
+    """The plain text of content parts (``{"type": "text", "text": ...}``), joined."""
+    parts = []
+    for part in content or []:
+        if isinstance(part, dict):
+            value = part.get("text")
+            if isinstance(value, dict):
+                value = value.get("value")
+            if isinstance(value, str):
+                parts.append(value)
+        elif isinstance(part, str):
+            parts.append(part)
+    return "\n".join(parts)
+
+
+def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
+    """Add a message under ``parent_message_id`` (default: the latest message).
+
+    The conversation's counters (``message_count``, token and cost totals,
+    ``last_message_at``) change in the same single-document update that hands
+    out the message's ``seq`` and default parent, so concurrent appends never
+    lose an increment and form a chain in the order they were counted.
+    """
+    new.validate()
+    conversation = conversations.get_live(db, scope, conversation_id)
+    if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
+        _require_message(db, conversation, new.parent_message_id)
+    message_id = require_id(new.message_id, "message id") if new.message_id else new_id()
+    now = new.created_at or utcnow()
+    increments = {
+        "message_count": 1,
+        "message_seq": 1,
+        "total_input_tokens": int(new.input_tokens),
+        "total_output_tokens": int(new.output_tokens),
+        "total_cost_cents": new.cost_cents,
+    }
+    before = db.conversations.find_one_and_update(
+        {"_id": conversation["_id"], **scope.query()},
+        {
+            "$inc": increments,
+            "$max": {"last_message_at": now},
+            "$set": {"updated_at": utcnow(), "latest_message_id": message_id},
+        },
+        return_document=ReturnDocument.BEFORE,
+    )
+    if before is None:
+        raise NotFound("Conversation not found")
+    parent = new.parent_message_id or before.get("latest_message_id") or ROOT_PARENT_ID
+    document = _document(conversation, new, message_id, parent, before["message_seq"] + 1, now)
+    try:
+        db.messages.insert_one(document)
+    except DuplicateKeyError as exc:
+        _undo_counters(db, conversation["_id"], increments, before)
+        raise Conflict("a message with this id already exists") from exc
+    return document
+
+
+def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
+    text = new.text if new.text is not None else text_of(new.content)
+    return {
+        "_id": message_id,
+        "conversation_id": conversation["_id"],
+        "workspace_id": conversation["workspace_id"],
+        "user_id": conversation["user_id"],
+        "parent_message_id": parent,
+        "seq": seq,
+        "role": new.role,
+        "sender": new.sender or default_sender(new.role, new.model),
+        "text": text,
+        "content": new.content or [],
+        "model": new.model,
+        "token_count": new.token_count,
+        "input_tokens": int(new.input_tokens),
+        "output_tokens": int(new.output_tokens),
+        "cost_cents": new.cost_cents,
+        "is_pinned": False,
+        "compacted_by": None,
+        "metadata": conversations.merge_metadata({}, new.metadata or {}),
+        "created_at": now,
+    }
+
+
+def default_sender(role: str, model: str | None) -> str:
+    """LibreChat-style sender label: ``User`` for the human, else the model or role."""
+    if role == "user":
+        return "User"
+    return model or role.capitalize()
+
+
+def _undo_counters(db, conversation_id, increments, before) -> None:
+    db.conversations.update_one(
+        {"_id": conversation_id},
+        {
+            "$inc": {k: -v for k, v in increments.items() if k != "message_seq"},
+            "$set": {"latest_message_id": before.get("latest_message_id")},
+        },
+    )
+
+
+def _require_message(db, conversation: dict, message_id: object) -> dict:
+    message_id = require_id(message_id, "message id")
+    found = db.messages.find_one({"_id": message_id, "conversation_id": conversation["_id"]})
+    if found is None:
+        raise NotFound("Message not found")
+    return found
+
+
+def get(db, scope: Scope, conversation_id: object, message_id: object) -> dict:
+    """One message of a conversation the caller may read."""
+    conversation = conversations.get(db, scope, conversation_id)
+    return _require_message(db, conversation, message_id)
+
+
+def list_all(db, scope: Scope, conversation_id: object) -> list[dict]:
+    """Every message of a conversation, in append order."""
+    conversation = conversations.get(db, scope, conversation_id)
+    return list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
+
+
+def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
+    """The path from the root to ``leaf_id`` (default: the latest message), root first."""
+    conversation = conversations.get(db, scope, conversation_id)
+    by_id = {m["_id"]: m for m in db.messages.find({"conversation_id": conversation["_id"]})}
+    leaf = leaf_id or conversation.get("latest_message_id")
+    if leaf is None:
+        return []
+    if leaf not in by_id:
+        raise NotFound("Message not found")
+    return path_to(by_id, leaf)
+
+
+def path_to(by_id: dict[str, dict], leaf_id: str) -> list[dict]:
+    """Walk parent links from ``leaf_id`` to the root; stops on a cycle or a missing parent."""
+    path, seen, current = [], set(), by_id.get(leaf_id)
+    while current is not None and current["_id"] not in seen:
+        seen.add(current["_id"])
+        path.append(current)
+        current = by_id.get(current.get("parent_message_id"))
+    path.reverse()
+    return path
+
+
+def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pinned: bool):
+    """Pin or unpin a message (pinned messages survive compaction)."""
+    conversation = conversations.get_live(db, scope, conversation_id)
+    message_id = require_id(message_id, "message id")
+    updated = db.messages.find_one_and_update(
+        {"_id": message_id, "conversation_id": conversation["_id"]},
+        {"$set": {"is_pinned": bool(pinned)}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if updated is None:
+        raise NotFound("Message not found")
+    return updated
+
+
+def insert_many(db, conversation: dict, documents: list[dict]) -> None:
+    """Insert prepared messages (fork, duplicate, import) and recompute the counters."""
+    if documents:
+        db.messages.insert_many(documents, ordered=True)
+    recount(db, conversation["_id"])
+
+
+def recount(db, conversation_id: str) -> dict:
+    """Recompute a conversation's counters from its messages (after bulk writes)."""
+    totals = {
+        "message_count": 0,
+        "total_input_tokens": 0,
+        "total_output_tokens": 0,
+        "total_cost_cents": 0,
+        "last_message_at": None,
+        "message_seq": 0,
+    }
+    pipeline = [
+        {"$match": {"conversation_id": conversation_id}},
+        {
+            "$group": {
+                "_id": None,
+                "message_count": {"$sum": 1},
+                "total_input_tokens": {"$sum": "$input_tokens"},
+                "total_output_tokens": {"$sum": "$output_tokens"},
+                "total_cost_cents": {"$sum": "$cost_cents"},
+                "last_message_at": {"$max": "$created_at"},
+                "message_seq": {"$max": "$seq"},
+            }
+        },
+    ]
+    for row in db.messages.aggregate(pipeline):
+        totals.update({k: v for k, v in row.items() if k != "_id"})
+    latest = db.messages.find_one({"conversation_id": conversation_id}, sort=[("seq", -1)])
+    totals["latest_message_id"] = latest["_id"] if latest else None
+    update = {"$set": totals}
+    if totals["last_message_at"] is None:  # never a stored null: see conversations.create
+        del totals["last_message_at"]
+        update["$unset"] = {"last_message_at": ""}
+    db.conversations.update_one({"_id": conversation_id}, update)
+    return totals

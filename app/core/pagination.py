@@ -1,0 +1,98 @@
+"""Keyset pagination: opaque cursors over a sort key plus ``_id``.
+
+A cursor is base64url JSON holding the sort field, direction and the last
+item's sort value and id. The next page is everything strictly after that
+pair in sort order, so pages stay stable while other documents are inserted
+or deleted, and each page is one index range scan whatever its depth.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING
+
+from .errors import Invalid
+
+SORT_FIELDS = ("updated_at", "created_at", "title")
+DIRECTIONS = ("asc", "desc")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sort order over one field, ties broken by ``_id`` in the same direction."""
+
+    field: str = "updated_at"
+    direction: str = "desc"
+
+    def __post_init__(self):
+        if self.field not in SORT_FIELDS:
+            raise Invalid(f"sort field must be one of {', '.join(SORT_FIELDS)}")
+        if self.direction not in DIRECTIONS:
+            raise Invalid("sort direction must be 'asc' or 'desc'")
+
+    @property
+    def pymongo(self) -> list[tuple[str, int]]:
+        order = ASCENDING if self.direction == "asc" else DESCENDING
+        return [(self.field, order), ("_id", order)]
+
+    def after(self, cursor: str | None) -> dict:
+        """The filter selecting what comes after ``cursor`` (empty for the first page)."""
+        if not cursor:
+            return {}
+        value, last_id = decode_cursor(cursor, self)
+        op = "$gt" if self.direction == "asc" else "$lt"
+        return {"$or": [{self.field: {op: value}}, {self.field: value, "_id": {op: last_id}}]}
+
+    def cursor_for(self, document: dict) -> str:
+        """The cursor that resumes after ``document``."""
+        value = document.get(self.field)
+        if isinstance(value, datetime):
+            encoded = {"t": "d", "v": value.isoformat()}
+        else:
+            encoded = {"t": "s", "v": value}
+        payload = {"f": self.field, "d": self.direction, "k": encoded, "id": document["_id"]}
+        raw = json.dumps(payload, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: Sort) -> tuple[object, str]:
+    """Return the (sort value, id) a cursor points after, or raise ``Invalid``."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        field, direction, key, last_id = payload["f"], payload["d"], payload["k"], payload["id"]
+        value = datetime.fromisoformat(key["v"]) if key["t"] == "d" else key["v"]
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
+        raise Invalid("cursor is not valid") from exc
+    if (field, direction) != (sort.field, sort.direction):
+        raise Invalid("cursor belongs to a different sort order")
+    if not isinstance(last_id, str) or not (value is None or isinstance(value, str | datetime)):
+        raise Invalid("cursor is not valid")
+    return value, last_id
+
+
+@dataclass
+class Page:
+    """One page of results and the cursor for the next, if any."""
+
+    items: list[dict]
+    next_cursor: str | None
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+
+def fetch_page(collection, query: dict, sort: Sort, limit: int, cursor: str | None) -> Page:
+    """Run a keyset-paginated ``find``: one extra document tells whether more exist."""
+    after = sort.after(cursor)
+    full = {"$and": [query, after]} if after else query
+    documents = list(collection.find(full).sort(sort.pymongo).limit(limit + 1))
+    more = len(documents) > limit
+    items = documents[:limit]
+    return Page(items=items, next_cursor=sort.cursor_for(items[-1]) if more else None)

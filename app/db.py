@@ -1,0 +1,110 @@
+"""The store: a client from ``MONGO_URI`` and the indexes every query relies on.
+
+``mongodb://`` / ``mongodb+srv://`` opens a real server (short timeouts, so an
+unreachable store fails fast); ``mongomock://`` opens the embedded in-process
+store used for development and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import mongomock
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_SCHEME = "mongomock://"
+SERVER_TIMEOUT_MS = 2000
+
+
+def is_embedded(uri: str) -> bool:
+    return uri.startswith(EMBEDDED_SCHEME)
+
+
+def connect(uri: str):
+    """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
+    if is_embedded(uri):
+        return mongomock.MongoClient(tz_aware=False)
+    return MongoClient(
+        uri,
+        serverSelectionTimeoutMS=SERVER_TIMEOUT_MS,
+        connectTimeoutMS=SERVER_TIMEOUT_MS,
+        socketTimeoutMS=30_000,
+        tz_aware=False,
+        uuidRepresentation="standard",
+        appname="colloquy",
+    )
+
+
+def _scoped(*keys: tuple[str, int], name: str, **options) -> IndexModel:
+    """An index led by the scope fields, then ``keys`` (equality, then sort, then _id)."""
+    return IndexModel(
+        [("workspace_id", ASCENDING), ("user_id", ASCENDING), *keys], name=name, **options
+    )
+
+
+# Each index names the query that needs it; docs/indexes.md explains them.
+INDEXES: dict[str, list[IndexModel]] = {
+    "conversations": [
+        # lists sorted by updated_at / created_at / title with a status filter (keyset pages)
+        _scoped(
+            ("status", ASCENDING),
+            ("updated_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="scope_status_updated",
+        ),
+        _scoped(
+            ("status", ASCENDING),
+            ("created_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="scope_status_created",
+        ),
+        _scoped(
+            ("status", ASCENDING),
+            ("title", ASCENDING),
+            ("_id", ASCENDING),
+            name="scope_status_title",
+        ),
+        # tag filter and tag counts (aggregation over the user's conversations)
+        _scoped(("tags", ASCENDING), name="scope_tags"),
+        # admin lists across the workspace, and workspace-wide stats
+        IndexModel(
+            [
+                ("workspace_id", ASCENDING),
+                ("status", ASCENDING),
+                ("updated_at", DESCENDING),
+                ("_id", DESCENDING),
+            ],
+            name="workspace_updated",
+        ),
+    ],
+    "messages": [
+        # a conversation's messages in order; the unique pair also guards seq
+        IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], name="conversation_seq"),
+        # children of a message (forks, tree walks)
+        IndexModel(
+            [("conversation_id", ASCENDING), ("parent_message_id", ASCENDING)],
+            name="conversation_parent",
+        ),
+        # per-user exports, erasure, search and stats by day
+        _scoped(("created_at", ASCENDING), name="scope_created"),
+    ],
+    "summaries": [
+        IndexModel(
+            [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
+        ),
+    ],
+    "tags": [
+        _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),
+        _scoped(("position", ASCENDING), name="scope_position"),
+    ],
+}
+
+
+def ensure_indexes(db) -> list[str]:
+    """Create every declared index; safe to run any number of times."""
+    created = []
+    for collection, models in INDEXES.items():
+        created.extend(db[collection].create_indexes(models))
+    return created

@@ -1,0 +1,48 @@
+"""Gunicorn settings, from the environment.
+
+Embedded store (MONGO_URI unset or mongomock://): one process with threads,
+because the store lives in that process. Real store: several workers, each
+with threads, and Prometheus metrics merged across them.
+This file must not import the app: metrics have to be set up per worker.
+"""
+
+import multiprocessing
+import os
+import sys
+import tempfile
+
+_uri = os.environ.get("MONGO_URI", "")
+embedded = _uri == "" or _uri.startswith("mongomock://")
+
+bind = os.environ.get(
+    "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+)
+worker_class = "gthread"
+workers = int(
+    os.environ.get("GUNICORN_WORKERS", 1 if embedded else multiprocessing.cpu_count() * 2 + 1)
+)
+threads = int(os.environ.get("GUNICORN_THREADS", 8 if embedded else 4))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))  # gen_title may wait ~15.5 s
+graceful_timeout = 20
+keepalive = 5
+accesslog = None  # the app logs one JSON line per request itself
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+if embedded and workers > 1:
+    print(
+        f"warning: GUNICORN_WORKERS={workers} with the embedded store gives each worker "
+        "its own separate data; use a real MONGO_URI for several workers.",
+        file=sys.stderr,
+    )
+
+if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="colloquy-metrics-")
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges from the merged metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,89 @@
+"""Health, readiness, metrics, request ids and docs: public and offline."""
+
+import pytest
+
+from app import create_app
+from tests.conftest import TEST_SECRET
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json == {"status": "ready", "store": "reachable"}
+
+
+def test_request_id_is_echoed_or_made(client):
+    given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert made.headers["X-Request-ID"] not in ("", "bad id with spaces")
+    assert len(made.headers["X-Request-ID"]) == 32
+
+
+def test_metrics_count_requests(client):
+    client.get("/healthz")
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "colloquy_http_requests_total" in body
+    assert 'route="/healthz"' in body
+    assert "colloquy_http_request_duration_seconds_bucket" in body
+
+
+def test_docs_page_uses_local_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert '"validatorUrl": null' in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
+        response = client.get(f"/docs/assets/{asset}")
+        assert response.status_code == 200
+        assert len(response.data) > 1000
+
+
+def test_openapi_declares_bearer_and_public_routes(client):
+    spec = client.get("/openapi.json").json
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["security"] == [{"bearerAuth": []}]
+    for public in ("/healthz", "/readyz", "/metrics"):
+        assert spec["paths"][public]["get"]["security"] == []
+    listing = spec["paths"]["/v1/conversations"]["get"]
+    assert "security" not in listing  # inherits the global bearer requirement
+    assert listing["summary"]  # docstrings become the OpenAPI text
+
+
+def test_unknown_route_is_json_404(client):
+    response = client.get("/no/such/route")
+    assert response.status_code == 404
+    assert response.json["error"]["type"] == "not_found"
+
+
+def test_method_not_allowed_is_json(client, auth):
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert response.is_json
+
+
+@pytest.fixture
+def unreachable_app():
+    app = create_app(
+        {"MONGO_URI": "mongodb://127.0.0.1:1", "JWT_SECRET_KEY": TEST_SECRET, "TESTING": True}
+    )
+    yield app
+    app.extensions["mongo"].client.close()
+
+
+def test_unreachable_store_is_503_but_alive(unreachable_app):
+    from app.api.auth import mint_token
+
+    client = unreachable_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["status"] == "unavailable"
+    with unreachable_app.app_context():
+        token = mint_token("alice")
+    data = client.get("/v1/conversations", headers={"Authorization": f"Bearer {token}"})
+    assert data.status_code == 503
+    assert data.json["error"]["type"] == "unavailable"
