@@ -10,7 +10,7 @@ from flask import Flask
 from pymongo.errors import PyMongoError
 
 from . import cli
-from .api import errors, system
+from .api import chat, errors, librechat, system  # noqa: F401  (dialects register)
 from .api.auth import configure_jwt
 from .api.v1 import blp as v1_blueprint
 from .config import Config

@@ -49,7 +49,7 @@ def summarise_validation(messages: object) -> str:
         for name, problems in _flatten(fields_):
             text = problems[0] if isinstance(problems, list) and problems else str(problems)
             if "Missing data" in str(text):
-                return f"{name} is required"
+                return f"{name.rsplit('.', 1)[-1]} is required"
             if name == "_schema":
                 return str(text)
             return f"{name}: {text}"

@@ -1,0 +1,15 @@
+"""The simple chat dialect: ``/chat/`` (seed 003).
+
+Errors are ``{"error": true, "message": …}`` with the real status; another
+user's chat is a 404, as the seed documents.
+"""
+
+from ..errors import Dialect, Problem, register_dialect
+
+
+def chat_body(problem: Problem) -> dict:
+    return {"error": True, "message": problem.message}
+
+
+CHAT = Dialect("chat", ("/chat",), body=chat_body, validation_status=422)
+register_dialect(CHAT)
