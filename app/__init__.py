@@ -12,7 +12,9 @@ from pymongo.errors import PyMongoError
 from . import cli
 from .api import chat, errors, librechat, system  # noqa: F401  (dialects register)
 from .api.auth import configure_jwt
+from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
+from .api.v1 import transfer as v1_transfer
 from .config import Config
 from .extensions import api, jwt, limiter, mongo
 from .observability import configure_logging, instrument
@@ -61,7 +63,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 
 def _blueprints():
-    return [v1_blueprint]
+    return [v1_blueprint, librechat_imports.blp, v1_transfer.blp, v1_transfer.users_blp]
 
 
 def _api_description() -> str:

@@ -46,6 +46,15 @@ class Config:
     SEED_DEMO_DATA: bool | None = None
     SEARCH_BACKEND: str = "regex"
     MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
+    CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = 250 * 1024 * 1024
+    IMPORT_IP_MAX: int = 100
+    IMPORT_IP_WINDOW: int = 15  # minutes, as LibreChat counts them
+    IMPORT_USER_MAX: int = 50
+    IMPORT_USER_WINDOW: int = 15
+    FORK_IP_MAX: int = 30
+    FORK_IP_WINDOW: int = 1
+    FORK_USER_MAX: int = 7
+    FORK_USER_WINDOW: int = 1
     TESTING: bool = False
 
     @property

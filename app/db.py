@@ -78,6 +78,15 @@ INDEXES: dict[str, list[IndexModel]] = {
             ],
             name="workspace_updated",
         ),
+        # a user's export streams their conversations in _id order
+        _scoped(("_id", ASCENDING), name="scope_id"),
+        # re-import detection: has this user imported that source conversation before?
+        _scoped(
+            ("import_source.format", ASCENDING),
+            ("import_source.id", ASCENDING),
+            name="scope_import_source",
+            sparse=True,
+        ),
     ],
     "messages": [
         # a conversation's messages in order; the unique pair also guards seq

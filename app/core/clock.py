@@ -32,3 +32,23 @@ def require_id(value: object, what: str = "id") -> str:
     if not isinstance(value, str) or not value or len(value) > 200:
         raise Invalid(f"{what} must be a non-empty string")
     return value
+
+
+def to_iso(moment: datetime) -> str:
+    """The wire form of a stored datetime: ISO 8601 UTC with milliseconds and ``Z``."""
+    moment = to_storage(moment)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_time(value: object) -> datetime | None:
+    """A stored datetime from ISO 8601 text or epoch seconds; ``None`` for null or bad input."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, int | float):
+            return to_storage(datetime.fromtimestamp(float(value), UTC))
+        if isinstance(value, str) and value.strip():
+            return to_storage(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None

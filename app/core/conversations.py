@@ -73,8 +73,20 @@ def merge_metadata(current: dict, patch: object) -> dict:
     return merged
 
 
-def create(
-    db,
+def create(db, scope: Scope, **fields) -> dict:
+    """Insert a new, empty conversation owned by the caller and return it.
+
+    ``fields`` are those of ``new_document``.
+    """
+    document = new_document(scope, **fields)
+    try:
+        db.conversations.insert_one(document)
+    except DuplicateKeyError as exc:
+        raise Conflict("a conversation with this id already exists") from exc
+    return document
+
+
+def new_document(
     scope: Scope,
     *,
     title: str | None = None,
@@ -92,10 +104,10 @@ def create(
     created_at: datetime | None = None,
     forked_from: dict | None = None,
 ) -> dict:
-    """Insert a new, empty conversation owned by the caller and return it."""
+    """A new, empty conversation owned by the caller, checked but not stored."""
     now = utcnow()
     created = created_at or now
-    document = {
+    return {
         "_id": require_id(conversation_id, "conversation id") if conversation_id else new_id(),
         "workspace_id": scope.workspace_id,
         "user_id": scope.actor_id,
@@ -125,11 +137,6 @@ def create(
         "updated_at": max(created, now) if created_at is None else created,
         "forked_from": forked_from,
     }
-    try:
-        db.conversations.insert_one(document)
-    except DuplicateKeyError as exc:
-        raise Conflict("a conversation with this id already exists") from exc
-    return document
 
 
 def _clean_source(source: object) -> str:

@@ -107,7 +107,7 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     if before is None:
         raise NotFound("Conversation not found")
     parent = new.parent_message_id or before.get("latest_message_id") or ROOT_PARENT_ID
-    document = _document(conversation, new, message_id, parent, before["message_seq"] + 1, now)
+    document = new_document(conversation, new, message_id, parent, before["message_seq"] + 1, now)
     try:
         db.messages.insert_one(document)
     except DuplicateKeyError as exc:
@@ -116,7 +116,8 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     return document
 
 
-def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
+def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
+    """A message of ``conversation`` as stored, checked but not stored (append, import)."""
     text = new.text if new.text is not None else text_of(new.content)
     return {
         "_id": message_id,

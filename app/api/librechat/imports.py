@@ -1,0 +1,65 @@
+"""``POST /api/convos/import`` (seed 002): upload an export, get counts back."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import current_scope, require_auth
+from ..limits import import_limits
+from ..uploads import ImportFileSchema, cap_upload_size, import_upload
+
+blp = require_auth(
+    Blueprint(
+        "librechat_import",
+        __name__,
+        url_prefix="/api/convos",
+        description="LibreChat: import conversations from an export file.",
+    )
+)
+blp.before_request(cap_upload_size)
+
+
+class ImportQuerySchema(Schema):
+    allowDuplicates = fields.Boolean(  # noqa: N815  (LibreChat's camelCase)
+        load_default=False,
+        metadata={"description": "Import conversations even if they were imported before."},
+    )
+
+
+class ImportedSchema(Schema):
+    message = fields.String(metadata={"example": "Conversation(s) imported successfully"})
+    conversations = fields.Integer(metadata={"description": "Conversations imported."})
+    messages = fields.Integer(metadata={"description": "Messages imported."})
+    skipped = fields.Integer(metadata={"description": "Conversations imported before."})
+
+
+class LibreChatErrorSchema(Schema):
+    error = fields.String()
+
+
+@blp.route("/import", methods=["POST"])
+@blp.arguments(ImportFileSchema, location="files")
+@blp.arguments(ImportQuerySchema, location="query")
+@blp.response(201, ImportedSchema)
+@blp.alt_response(400, schema=LibreChatErrorSchema, description="Malformed or unknown format.")
+@blp.alt_response(401, schema=LibreChatErrorSchema, description="Missing or invalid token.")
+@blp.alt_response(413, schema=LibreChatErrorSchema, description="File above the size cap.")
+@blp.alt_response(415, schema=LibreChatErrorSchema, description="Neither JSON nor ZIP.")
+@blp.alt_response(429, schema=LibreChatErrorSchema, description="Import rate limit reached.")
+@import_limits
+def import_conversations(files, args):
+    """Import conversations from an export file (multipart field `file`).
+
+    Reads LibreChat, ChatGPT (`conversations.json` or the ZIP), Claude,
+    chatbot-ui and Colloquy exports, detected from the content. All or
+    nothing: a file that fails part-way leaves nothing behind. Conversations
+    imported before are skipped unless `allowDuplicates=true`.
+    """
+    report = import_upload(current_scope(), files["file"], args["allowDuplicates"])
+    return {
+        "message": "Conversation(s) imported successfully",
+        "conversations": report.conversations,
+        "messages": report.messages,
+        "skipped": report.skipped,
+    }

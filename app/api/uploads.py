@@ -1,0 +1,44 @@
+"""Uploads shared by the import routes of every dialect: size cap and the core call."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_smorest.fields import Upload
+from marshmallow import Schema
+
+from ..core import importers
+from ..core.errors import PayloadTooLarge
+from ..core.scope import Scope
+from ..extensions import mongo
+
+MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
+
+
+class ImportFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={
+            "description": "A LibreChat, ChatGPT (JSON or ZIP), Claude, chatbot-ui or "
+            "Colloquy export."
+        },
+    )
+
+
+def max_file_bytes() -> int:
+    return int(current_app.config["CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES"])
+
+
+def cap_upload_size() -> None:
+    """``before_request``: refuse a body larger than the import cap before reading it."""
+    limit = max_file_bytes() + MULTIPART_SLACK
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"the file is larger than {max_file_bytes()} bytes")
+    request.max_content_length = min(limit, current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def import_upload(scope: Scope, upload, duplicates: bool) -> importers.ImportReport:
+    """Import an uploaded file (a werkzeug ``FileStorage``) for ``scope``'s user."""
+    limits = importers.Limits(max_file_bytes=max_file_bytes())
+    return importers.import_file(
+        mongo.db, scope, upload.stream, duplicates=duplicates, limits=limits
+    )

@@ -1,0 +1,185 @@
+"""Exports in Colloquy's own format, and GDPR erasure.
+
+The format, read back losslessly by ``importers.colloquy``::
+
+    {"format": "colloquy.export", "version": 1, "exported_at": "…Z", "user_id": "…",
+     "conversations": [{"id": …, <stored fields>, "messages": [...], "summaries": [...]}],
+     "tags": [{"tag", "description", "position", "created_at"}]}
+
+Documents are the stored ones with ``_id`` written as ``id`` and datetimes as
+ISO 8601 (UTC, milliseconds, ``Z``). A user's export is a generator of text
+chunks: conversations and messages are read with cursors and written as they
+are read, so memory stays flat whatever the volume. NDJSON writes one record
+per line instead, each with its ``type``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from . import conversations
+from .clock import to_iso, utcnow
+from .errors import Forbidden, Invalid
+from .importers.colloquy import FORMAT_NAME, VERSION
+from .scope import Scope
+
+INTERNAL_FIELDS = ("_id", "import_batch")
+FORMATS = ("json", "ndjson")
+USER_COLLECTIONS = ("messages", "summaries", "conversations", "tags")
+
+Progress = Callable[[Iterable], Iterable]
+
+
+def record(document: dict) -> dict:
+    """A stored document as written in an export: ``id`` first, datetimes as text."""
+    out = {"id": document["_id"]}
+    for key, value in document.items():
+        if key not in INTERNAL_FIELDS:
+            out[key] = plain(value)
+    return out
+
+
+def plain(value):
+    """``value`` with every datetime (at any depth) as ISO 8601 text."""
+    if isinstance(value, datetime):
+        return to_iso(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def header(user_id: str | None) -> dict:
+    return {
+        "format": FORMAT_NAME,
+        "version": VERSION,
+        "exported_at": to_iso(utcnow()),
+        "user_id": user_id,
+    }
+
+
+def export_conversation(db, scope: Scope, conversation_id: object) -> dict:
+    """One conversation with all its messages, summaries and the tags it carries."""
+    conversation = conversations.get(db, scope, conversation_id)
+    owner = scope.narrowed_to(conversation["user_id"]) if scope.is_admin else scope
+    tags = db.tags.find({**owner.query(), "tag": {"$in": conversation.get("tags") or []}})
+    return {
+        **header(conversation["user_id"]),
+        "conversations": [_conversation_record(db, conversation)],
+        "tags": [record(t) for t in tags.sort([("position", 1)])],
+    }
+
+
+def _conversation_record(db, conversation: dict) -> dict:
+    return {
+        **record(conversation),
+        "messages": [record(m) for m in _messages(db, conversation)],
+        "summaries": [record(s) for s in _summaries(db, conversation)],
+    }
+
+
+def _messages(db, conversation: dict):
+    return db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)])
+
+
+def _summaries(db, conversation: dict):
+    query = {"conversation_id": conversation["_id"]}
+    return db.summaries.find(query).sort([("created_at", 1), ("_id", 1)])
+
+
+def user_scope(scope: Scope, user_id: object) -> Scope:
+    """The scope of ``user_id``'s data for this caller (themself, or an admin)."""
+    if not isinstance(user_id, str) or not user_id or len(user_id) > 200:
+        raise Invalid("user id must be a non-empty string")
+    return scope.narrowed_to(user_id)
+
+
+def count_conversations(db, scope: Scope) -> int:
+    return db.conversations.count_documents(scope.query())
+
+
+def stream_user_export(
+    db, scope: Scope, fmt: str = "json", progress: Progress | None = None
+) -> Iterator[str]:
+    """Every conversation, message, summary and tag of ``scope``'s user, as text chunks.
+
+    ``scope`` must be narrowed to one user (see ``user_scope``); checks happen
+    before the first chunk, so a refused export never starts a response.
+    """
+    if fmt not in FORMATS:
+        raise Invalid(f"format must be one of {', '.join(FORMATS)}")
+    if scope.user_id is None:
+        raise Invalid("an export is of one user")
+    found = db.conversations.find(scope.query()).sort([("_id", 1)])
+    items = progress(found) if progress else found
+    writer = _ndjson_chunks if fmt == "ndjson" else _json_chunks
+    return writer(db, scope, items)
+
+
+def _json_chunks(db, scope: Scope, found: Iterable[dict]) -> Iterator[str]:
+    opening = _dumps(header(scope.user_id))
+    yield opening[:-1] + ',"conversations":['
+    for index, conversation in enumerate(found):
+        head = _dumps(record(conversation))
+        yield ("," if index else "") + head[:-1] + ',"messages":['
+        yield from _joined(_messages(db, conversation))
+        yield '],"summaries":['
+        yield from _joined(_summaries(db, conversation))
+        yield "]}"
+    yield '],"tags":['
+    yield from _joined(_tags(db, scope))
+    yield "]}\n"
+
+
+def _joined(documents) -> Iterator[str]:
+    for index, document in enumerate(documents):
+        yield ("," if index else "") + _dumps(record(document))
+
+
+def _tags(db, scope: Scope):
+    return db.tags.find(scope.query()).sort([("position", 1), ("tag", 1)])
+
+
+def _ndjson_chunks(db, scope: Scope, found: Iterable[dict]) -> Iterator[str]:
+    yield _dumps({"type": "header", **header(scope.user_id)}) + "\n"
+    for conversation in found:
+        yield _dumps({"type": "conversation", **record(conversation)}) + "\n"
+        for message in _messages(db, conversation):
+            yield _dumps({"type": "message", **record(message)}) + "\n"
+        for summary in _summaries(db, conversation):
+            yield _dumps({"type": "summary", **record(summary)}) + "\n"
+    for tag in _tags(db, scope):
+        yield _dumps({"type": "tag", **record(tag)}) + "\n"
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What a GDPR erasure removed."""
+
+    user_id: str
+    conversations: int
+    messages: int
+    summaries: int
+    tags: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def erase_user(db, scope: Scope, user_id: object) -> Erased:
+    """Delete everything of ``user_id`` in the caller's workspace (admins only)."""
+    if not scope.is_admin:
+        raise Forbidden("Only an admin may erase a user's data")
+    target = user_scope(scope, user_id)
+    removed = {
+        name: db[name].delete_many(target.query()).deleted_count for name in USER_COLLECTIONS
+    }
+    return Erased(user_id=target.user_id, **removed)

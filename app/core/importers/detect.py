@@ -1,0 +1,82 @@
+"""What an upload is: a ZIP or JSON container, and which export format the JSON holds.
+
+The format is told from the keys of the top-level object (or of the first
+item of a top-level list), read as a stream of parser events, so detection
+costs no memory however large the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ijson
+
+from ..errors import Invalid, UnsupportedMedia
+
+SNIFF_BYTES = 64
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+FORMATS_KNOWN = "LibreChat, ChatGPT, Claude, chatbot-ui or Colloquy"
+
+
+@dataclass(frozen=True)
+class Detected:
+    format: str  # librechat | chatgpt | claude | chatbot-ui | colloquy
+    shape: str  # "object" (one conversation or a wrapper) or "array" (a list of them)
+    version: object = None
+
+
+def container(stream) -> str:
+    """``"zip"`` or ``"json"`` from the first bytes; ``UnsupportedMedia`` otherwise."""
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if not head:
+        raise Invalid("the file is empty")
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    raise UnsupportedMedia("the file is neither JSON nor a ZIP archive")
+
+
+def json_format(stream) -> Detected | None:
+    """The export format of a JSON stream, or ``None`` if it is no known format."""
+    events = ijson.parse(stream, use_float=True)
+    _, first, _ = next(events)
+    if first not in ("start_map", "start_array"):
+        return None
+    shape = "object" if first == "start_map" else "array"
+    item = "" if shape == "object" else "item"
+    keys: set[str] = set()
+    scalars: dict = {}
+    for prefix, event, value in events:
+        if prefix == item and event == "map_key":
+            keys.add(value)
+        elif shape == "object" and prefix in ("format", "version"):
+            scalars[prefix] = value
+        elif prefix == item and event in ("end_map", "end_array"):
+            break
+        found = _decide(keys, scalars)
+        if found:
+            return Detected(found, shape, scalars.get("version"))
+    found = _decide(keys, scalars, complete=True)
+    if shape == "array" and not keys:
+        raise Invalid("the file holds no conversations")
+    return Detected(found, shape, scalars.get("version")) if found else None
+
+
+def _decide(keys: set[str], scalars: dict, complete: bool = False) -> str | None:
+    if scalars.get("format") == "colloquy.export" and ("version" in scalars or complete):
+        return "colloquy"
+    if "mapping" in keys:
+        return "chatgpt"
+    if "chat_messages" in keys:
+        return "claude"
+    if {"history", "version"} <= keys:
+        return "chatbot-ui"
+    if "conversationId" in keys and keys & {"messages", "messagesTree"}:
+        return "librechat"
+    return None
+
+
+def unknown_format() -> Invalid:
+    return Invalid(f"unrecognised file format: expected a {FORMATS_KNOWN} export")

@@ -1,0 +1,95 @@
+"""Batched, all-or-nothing writes of prepared conversations.
+
+Every document of one import carries the batch id ``import_batch``; if the
+import fails part-way, ``rollback`` deletes what the batch wrote (MongoDB
+transactions are not available on mongomock). Conversations imported before
+(same source format and id, or same id for Colloquy's own format) are
+skipped unless duplicates are asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pymongo.errors import DuplicateKeyError
+
+from ..errors import Conflict
+from ..scope import Scope
+from .colloquy import with_fresh_ids
+from .model import Prepared
+
+COLLECTIONS = ("conversations", "messages", "summaries", "tags")
+
+
+@dataclass
+class Counts:
+    conversations: int = 0
+    messages: int = 0
+    skipped: int = 0
+    tags: int = 0
+    formats: set[str] = field(default_factory=set)
+
+
+class BatchWriter:
+    def __init__(self, db, owner: Scope, batch_id: str, *, duplicates: bool, batch_size: int):
+        self.db, self.owner, self.batch_id = db, owner, batch_id
+        self.duplicates, self.batch_size = duplicates, batch_size
+        self.counts = Counts()
+        self.pending: dict[str, list[dict]] = {name: [] for name in COLLECTIONS}
+        self.seen: set[str] = set()
+
+    def add(self, prepared: Prepared) -> None:
+        if prepared.conversation is None:
+            self._add_tags(prepared.tags)
+            return
+        if not self.duplicates and self._imported_before(prepared.duplicate_query):
+            self.counts.skipped += 1
+            return
+        if prepared.keeps_ids and self._taken(prepared.conversation["_id"]):
+            prepared = with_fresh_ids(prepared)
+        self.seen.add(prepared.conversation["_id"])
+        self.pending["conversations"].append(prepared.conversation)
+        self.pending["messages"].extend(prepared.messages)
+        self.pending["summaries"].extend(prepared.summaries)
+        self.counts.conversations += 1
+        self.counts.messages += len(prepared.messages)
+        if len(self.pending["messages"]) >= self.batch_size:
+            self.flush()
+
+    def _imported_before(self, query: dict | None) -> bool:
+        if query is None:
+            return False
+        key = repr(sorted(query.items()))
+        if key in self.seen:
+            return True
+        self.seen.add(key)
+        found = self.db.conversations.find_one({**self.owner.query(), **query}, {"_id": 1})
+        return found is not None
+
+    def _taken(self, conversation_id: str) -> bool:
+        if conversation_id in self.seen:
+            return True
+        return self.db.conversations.find_one({"_id": conversation_id}, {"_id": 1}) is not None
+
+    def _add_tags(self, tags: list[dict]) -> None:
+        for tag in tags:
+            exists = self.db.tags.find_one({**self.owner.query(), "tag": tag.get("tag")})
+            if exists is None and all(t.get("tag") != tag.get("tag") for t in self.pending["tags"]):
+                self.pending["tags"].append(tag)
+                self.counts.tags += 1
+
+    def flush(self) -> None:
+        """Write what is pending: conversations first, so no message is ever orphaned."""
+        for name in COLLECTIONS:
+            documents = self.pending[name]
+            if documents:
+                try:
+                    self.db[name].insert_many(documents, ordered=True)
+                except DuplicateKeyError as exc:
+                    raise Conflict(f"the file holds {name} whose ids already exist") from exc
+                documents.clear()
+
+    def rollback(self) -> None:
+        """Remove everything this batch wrote."""
+        for name in COLLECTIONS:
+            self.db[name].delete_many({"import_batch": self.batch_id, **self.owner.query()})
