@@ -35,7 +35,7 @@ Progress = Callable[[Iterable], Iterable]
 
 def record(document: dict) -> dict:
     """A stored document as written in an export: ``id`` first, datetimes as text."""
-    out = {"id": document["_id"]}
+    out = {"id": plain(document["_id"])}
     for key, value in document.items():
         if key not in INTERNAL_FIELDS:
             out[key] = plain(value)
@@ -43,14 +43,16 @@ def record(document: dict) -> dict:
 
 
 def plain(value):
-    """``value`` with every datetime (at any depth) as ISO 8601 text."""
+    """``value`` as plain JSON: datetimes (at any depth) as ISO 8601, ObjectIds as text."""
     if isinstance(value, datetime):
         return to_iso(value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # an ObjectId or another BSON type
 
 
 def _dumps(value) -> str:

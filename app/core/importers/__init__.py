@@ -21,7 +21,7 @@ from ..errors import Invalid, PayloadTooLarge
 from ..scope import Scope
 from . import chatbot_ui, chatgpt, claude, colloquy, librechat
 from .archive import ZipLimits, json_members
-from .detect import Detected, container, json_format, unknown_format
+from .detect import EMPTY, Detected, container, json_format, unknown_format
 from .model import Prepared
 from .writer import BatchWriter
 
@@ -121,9 +121,11 @@ def _json_items(stream, name: str, *, required: bool) -> Iterator[tuple[Detected
     count = 0
     try:
         detected = json_format(stream)
-        if detected is None:
-            if required:
-                raise unknown_format()
+        if detected is EMPTY and required:
+            raise Invalid(f"{name} holds no conversations")
+        if detected is None and required:
+            raise unknown_format()
+        if detected is None or detected is EMPTY:
             return
         if detected.format == colloquy.FORMAT:
             colloquy.check_version(detected.version)

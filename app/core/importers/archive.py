@@ -3,13 +3,15 @@
 Refused before anything is read: names that are absolute or climb out
 (``..``), too many entries, a declared total size above the limit, and a
 member whose compression ratio gives it away as a bomb. While reading, a
-member that inflates past its declared size (a lying header) is stopped.
+member never yields more than its declared size (a lying header ends in a
+CRC error, reported as a damaged member).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,7 +37,10 @@ class Bounded:
         self.count = 0
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.inner.read(size)
+        try:
+            chunk = self.inner.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise Invalid(f"ZIP member {self.info.filename} is damaged: {exc}") from exc
         self.count += len(chunk)
         if self.count > self.info.file_size:
             raise PayloadTooLarge(f"ZIP member {self.info.filename} inflates past its stated size")

@@ -25,6 +25,9 @@ class Detected:
     version: object = None
 
 
+EMPTY = Detected("none", "array")
+
+
 def container(stream) -> str:
     """``"zip"`` or ``"json"`` from the first bytes; ``UnsupportedMedia`` otherwise."""
     head = stream.read(SNIFF_BYTES)
@@ -33,13 +36,13 @@ def container(stream) -> str:
         raise Invalid("the file is empty")
     if head.startswith(ZIP_MAGIC):
         return "zip"
-    if head.lstrip()[:1] in (b"{", b"["):
+    if head.lstrip()[:1] in (b"{", b"[", b'"'):
         return "json"
     raise UnsupportedMedia("the file is neither JSON nor a ZIP archive")
 
 
 def json_format(stream) -> Detected | None:
-    """The export format of a JSON stream, or ``None`` if it is no known format."""
+    """The export format of a JSON stream; ``EMPTY`` for ``[]``; ``None`` if unknown."""
     events = ijson.parse(stream, use_float=True)
     _, first, _ = next(events)
     if first not in ("start_map", "start_array"):
@@ -60,7 +63,7 @@ def json_format(stream) -> Detected | None:
             return Detected(found, shape, scalars.get("version"))
     found = _decide(keys, scalars, complete=True)
     if shape == "array" and not keys:
-        raise Invalid("the file holds no conversations")
+        return EMPTY
     return Detected(found, shape, scalars.get("version")) if found else None
 
 

@@ -1,0 +1,159 @@
+"""A corpus of bad files: each gets its clear 4xx error and leaves the store unchanged."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from app.core import importers
+from app.core.errors import Invalid, PayloadTooLarge, UnsupportedMedia
+from app.core.importers.archive import ZipLimits
+from tests import samples
+
+COLLECTIONS = ("conversations", "messages", "summaries", "tags")
+
+
+def snapshot(db) -> dict:
+    return {name: sorted(map(repr, db[name].find())) for name in COLLECTIONS}
+
+
+@pytest.fixture
+def seeded(db, alice):
+    """A store that already holds one import, so 'unchanged' means something."""
+    importers.import_file(db, alice, samples.as_file(samples.chatbot_ui_export()))
+    return snapshot(db)
+
+
+def refuse(db, alice, body: bytes, error, match: str, **limits):
+    """Import ``body`` in tiny batches (so some batches are written before the failure)."""
+    options = importers.Limits(batch_size=1, **limits)
+    with pytest.raises(error, match=match):
+        importers.import_file(db, alice, io.BytesIO(body), limits=options)
+
+
+def test_truncated_json_after_a_written_conversation_is_rolled_back(db, alice, seeded):
+    whole = json.dumps(samples.chatgpt_export() + samples.chatgpt_export()).encode()
+    truncated = whole[: int(len(whole) * 0.8)]
+    refuse(db, alice, truncated, Invalid, r"not valid JSON after \d conversations")
+    assert snapshot(db) == seeded
+
+
+def test_a_failure_in_a_later_conversation_removes_the_earlier_ones(db, alice, seeded):
+    broken = samples.chatgpt_browsing()
+    broken["mapping"] = ["not", "a", "mapping"]
+    body = json.dumps([samples.chatgpt_coding(), broken]).encode()
+    refuse(db, alice, body, Invalid, r"conversation 2 \(\"Bird photo\"\): field 'mapping'")
+    assert snapshot(db) == seeded
+
+
+def test_a_cycle_in_a_chatgpt_mapping_is_named(db, alice, seeded):
+    cyclic = samples.chatgpt_coding()
+    cyclic["mapping"]["ctx"]["parent"] = "out"  # ctx -> out -> empty -> a2 -> u1 -> ctx
+    refuse(db, alice, json.dumps([cyclic]).encode(), Invalid, "Sorting dicts.*cycle")
+    assert snapshot(db) == seeded
+
+
+def test_a_cycle_among_kept_messages_is_found_too(db, alice, seeded):
+    cyclic = samples.librechat_flat()
+    cyclic["messages"][0]["parentMessageId"] = "m2"
+    refuse(db, alice, json.dumps(cyclic).encode(), Invalid, "Haiku.*cycle")
+    assert snapshot(db) == seeded
+
+
+@pytest.mark.parametrize(
+    "mutate,match",
+    [
+        (lambda d: d["messages"][1].update(messageId={"$gt": ""}), "messageId' must be a string"),
+        (lambda d: d.update(conversationId={"$ne": None}), "conversationId' must be a string"),
+        (lambda d: d["messages"][2].update(createdAt="yesterday"), "createdAt' must be a date"),
+        (lambda d: d["messages"][2].update(tokenCount="many"), "tokenCount' must be a number"),
+        (lambda d: d.update(messages="nope"), "field 'messages' must be a list"),
+        (lambda d: d["messages"].append(d["messages"][0]), "m1 appears twice"),
+    ],
+)
+def test_wrong_types_and_injection_attempts_name_the_field(db, alice, seeded, mutate, match):
+    document = samples.librechat_flat()
+    mutate(document)
+    refuse(db, alice, json.dumps(document).encode(), Invalid, match)
+    assert snapshot(db) == seeded
+
+
+def test_claude_with_an_unknown_sender(db, alice, seeded):
+    document = samples.claude_export()
+    document[1]["chat_messages"][1]["sender"] = "robot"
+    refuse(db, alice, json.dumps(document).encode(), Invalid, "conversation 2: message 2")
+    assert snapshot(db) == seeded
+
+
+@pytest.mark.parametrize(
+    "body,error,match",
+    [
+        (b"%PDF-1.4 not an export", UnsupportedMedia, "neither JSON nor a ZIP"),
+        (b"", Invalid, "empty"),
+        (b'{"foo": 1, "bar": [1, 2]}', Invalid, "unrecognised file format"),
+        (b"[]", Invalid, "holds no conversations"),
+        (b'"just a string"', Invalid, "unrecognised file format"),
+        (b'{"format": "colloquy.export", "version": 9}', Invalid, "version 9"),
+        (b"PK\x03\x04 broken zip", Invalid, "ZIP archive is damaged"),
+    ],
+)
+def test_unreadable_files(db, alice, seeded, body, error, match):
+    refuse(db, alice, body, error, match)
+    assert snapshot(db) == seeded
+
+
+def test_the_size_cap(db, alice, seeded):
+    body = json.dumps(samples.chatgpt_export()).encode()
+    refuse(db, alice, body, PayloadTooLarge, "larger than 100 bytes", max_file_bytes=100)
+    assert snapshot(db) == seeded
+
+
+@pytest.mark.parametrize("name", ["../evil.json", "/etc/evil.json", "a/../../b.json", "C:x.json"])
+def test_zip_with_an_unsafe_member_name(db, alice, seeded, name):
+    body = samples.chatgpt_zip({name: json.dumps([samples.chatgpt_coding()])})
+    refuse(db, alice, body, Invalid, "unsafe member name")
+    assert snapshot(db) == seeded
+
+
+def test_zip_bomb_is_refused_before_inflating(db, alice, seeded):
+    body = samples.chatgpt_zip({"bomb.json": b"[" + b" " * (8 * 1024 * 1024) + b"]"})
+    refuse(db, alice, body, PayloadTooLarge, "bomb")
+    assert snapshot(db) == seeded
+
+
+def test_zip_that_unpacks_past_the_limit(db, alice, seeded):
+    limits = ZipLimits(max_unpacked_bytes=1000)
+    refuse(db, alice, samples.chatgpt_zip(), PayloadTooLarge, "unpacks to more", zip=limits)
+    assert snapshot(db) == seeded
+
+
+def test_zip_with_too_many_entries(db, alice, seeded):
+    limits = ZipLimits(max_entries=3)
+    refuse(db, alice, samples.chatgpt_zip(), Invalid, "more than 3 entries", zip=limits)
+    assert snapshot(db) == seeded
+
+
+def test_zip_member_lying_about_its_size_is_stopped(db, alice, seeded):
+    body = bytearray(samples.zip_of({"conversations.json": json.dumps(samples.chatgpt_export())}))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(body)))
+    info = archive.infolist()[0]
+    central = bytes(body).rindex(b"PK\x01\x02")
+    body[central + 24 : central + 28] = (100).to_bytes(4, "little")  # stated size: 100 bytes
+    assert info.file_size > 100
+    refuse(db, alice, bytes(body), Invalid, "conversations.json is damaged")
+    assert snapshot(db) == seeded
+
+
+def test_zip_without_any_conversation_file(db, alice, seeded):
+    body = samples.zip_of({"user.json": "{}", "chat.html": "<html></html>"})
+    refuse(db, alice, body, Invalid, "no conversation file")
+    assert snapshot(db) == seeded
+
+
+def test_zip_with_a_corrupt_conversation_file_rolls_back_the_good_ones(db, alice, seeded):
+    body = samples.chatgpt_zip({"conversations-002.json": '[{"mapping": {'})
+    refuse(db, alice, body, Invalid, "conversations-002.json is not valid JSON")
+    assert snapshot(db) == seeded
