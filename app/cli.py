@@ -1,4 +1,4 @@
-"""``flask`` commands: create-token, seed."""
+"""``flask`` commands: create-token, seed, import, export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from flask import Flask
 from tqdm import tqdm
 
 from .api.auth import mint_token
-from .core import demo
+from .core import demo, exports, importers
+from .core.errors import DomainError
+from .core.scope import DEFAULT_WORKSPACE, Scope
 from .extensions import mongo
 
 
@@ -28,6 +30,51 @@ def seed_demo_and_announce(db, stream=sys.stderr) -> demo.DemoSummary:
         flush=True,
     )
     return summary
+
+
+class ProgressReader:
+    """A binary file that moves a progress bar to its read position."""
+
+    def __init__(self, raw, bar):
+        self.raw, self.bar = raw, bar
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        self.bar.n = self.raw.tell()
+        self.bar.refresh()
+        return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+
+def import_path(db, scope: Scope, path: str, duplicates: bool, max_bytes: int):
+    """Import a file from disk with a progress bar over its bytes."""
+    with (
+        open(path, "rb") as raw,
+        tqdm(total=raw.seek(0, 2), unit="B", unit_scale=True, desc="importing") as bar,
+    ):
+        raw.seek(0)
+        limits = importers.Limits(max_file_bytes=max_bytes)
+        return importers.import_file(
+            db, scope, ProgressReader(raw, bar), duplicates=duplicates, limits=limits
+        )
+
+
+def export_path(db, scope: Scope, path: str, fmt: str) -> int:
+    """Write a user's export to ``path`` with a progress bar over conversations."""
+    total = exports.count_conversations(db, scope)
+    progress = lambda items: tqdm(items, total=total, desc="exporting", unit="conv")  # noqa: E731
+    with open(path, "w", encoding="utf-8") as out:
+        for chunk in exports.stream_user_export(db, scope, fmt, progress=progress):
+            out.write(chunk)
+    return total
 
 
 def register(app: Flask) -> None:
@@ -55,3 +102,33 @@ def register(app: Flask) -> None:
             progress=lambda items: tqdm(items, desc="seeding", unit="conv"),
         )
         click.echo(f"seeded {summary.conversations} conversations, {summary.messages} messages")
+
+    @app.cli.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--user", "user_id", required=True, help="Who the conversations belong to.")
+    @click.option("--workspace", default=DEFAULT_WORKSPACE, show_default=True)
+    @click.option("--duplicates", is_flag=True, help="Import conversations imported before.")
+    def import_command(path, user_id, workspace, duplicates):
+        """Import an export file (LibreChat, ChatGPT JSON/ZIP, Claude, chatbot-ui, Colloquy)."""
+        mongo.ensure_indexes()
+        scope = Scope.for_user(user_id, workspace)
+        max_bytes = app.config["CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES"]
+        try:
+            report = import_path(mongo.db, scope, path, duplicates, max_bytes)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(
+            f"imported {report.conversations} conversations, {report.messages} messages "
+            f"({', '.join(report.formats) or 'nothing'}); skipped {report.skipped} "
+            f"imported before; batch {report.batch_id}"
+        )
+
+    @app.cli.command("export")
+    @click.option("--user", "user_id", required=True, help="Whose data to export.")
+    @click.option("--out", "path", required=True, type=click.Path(dir_okay=False))
+    @click.option("--workspace", default=DEFAULT_WORKSPACE, show_default=True)
+    @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="json")
+    def export_command(user_id, path, workspace, fmt):
+        """Export every conversation, message, summary and tag of a user to a file."""
+        total = export_path(mongo.db, Scope.for_user(user_id, workspace), path, fmt)
+        click.echo(f"exported {total} conversations of {user_id} to {path}")

@@ -34,7 +34,7 @@ class ImportedSchema(Schema):
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
 
 
-class LibreChatErrorSchema(Schema):
+class ImportErrorSchema(Schema):
     error = fields.String()
 
 
@@ -42,11 +42,11 @@ class LibreChatErrorSchema(Schema):
 @blp.arguments(ImportFileSchema, location="files")
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.response(201, ImportedSchema)
-@blp.alt_response(400, schema=LibreChatErrorSchema, description="Malformed or unknown format.")
-@blp.alt_response(401, schema=LibreChatErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(413, schema=LibreChatErrorSchema, description="File above the size cap.")
-@blp.alt_response(415, schema=LibreChatErrorSchema, description="Neither JSON nor ZIP.")
-@blp.alt_response(429, schema=LibreChatErrorSchema, description="Import rate limit reached.")
+@blp.alt_response(400, schema=ImportErrorSchema, description="Malformed or unknown format.")
+@blp.alt_response(401, schema=ImportErrorSchema, description="Missing or invalid token.")
+@blp.alt_response(413, schema=ImportErrorSchema, description="File above the size cap.")
+@blp.alt_response(415, schema=ImportErrorSchema, description="Neither JSON nor ZIP.")
+@blp.alt_response(429, schema=ImportErrorSchema, description="Import rate limit reached.")
 @import_limits
 def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
