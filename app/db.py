@@ -85,7 +85,6 @@ INDEXES: dict[str, list[IndexModel]] = {
             ("import_source.format", ASCENDING),
             ("import_source.id", ASCENDING),
             name="scope_import_source",
-            sparse=True,
         ),
     ],
     "messages": [
