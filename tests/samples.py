@@ -137,6 +137,29 @@ def chatgpt_coding() -> dict:
     }
 
 
+CHATGPT_PATHS = [
+    ("mapping",),
+    ("title",),
+    ("create_time",),
+    ("current_node",),
+    ("conversation_id",),
+    ("mapping", "u1"),
+    ("mapping", "u1", "parent"),
+    ("mapping", "u1", "message"),
+    ("mapping", "u1", "message", "author"),
+    ("mapping", "u1", "message", "author", "role"),
+    ("mapping", "u1", "message", "content"),
+    ("mapping", "u1", "message", "content", "parts"),
+    ("mapping", "u1", "message", "create_time"),
+    ("mapping", "a2", "message", "content", "language"),
+    ("mapping", "a2", "message", "content", "text"),
+    ("mapping", "a3", "message", "metadata"),
+    ("mapping", "a3", "message", "metadata", "content_references"),
+    ("mapping", "a3", "message", "metadata", "model_slug"),
+    ("mapping", "out", "message", "author", "name"),
+]
+
+
 def chatgpt_browsing() -> dict:
     """A browsing chat with a quote and an image the user attached."""
     image = {"content_type": "image_asset_pointer", "asset_pointer": "file-service://file-1"}

@@ -7,6 +7,8 @@ import json
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core import importers
 from app.core.errors import Invalid, PayloadTooLarge, UnsupportedMedia
@@ -157,3 +159,78 @@ def test_zip_with_a_corrupt_conversation_file_rolls_back_the_good_ones(db, alice
     body = samples.chatgpt_zip({"conversations-002.json": '[{"mapping": {'})
     refuse(db, alice, body, Invalid, "conversations-002.json is not valid JSON")
     assert snapshot(db) == seeded
+
+
+@pytest.mark.parametrize(
+    "mutate,match",
+    [
+        (lambda d: d["options"].update({"$where": "sleep(1000)"}), "field 'options'"),
+        (lambda d: d["messages"][0].update(content=[{"$set": 1}]), "field 'content'"),
+        (lambda d: d.update(conversationId="x" * 201), "an id of 1-200 characters"),
+        (lambda d: d["messages"][0].update(messageId=""), "an id of 1-200 characters"),
+    ],
+)
+def test_operator_keys_and_oversized_ids_are_refused(db, alice, seeded, mutate, match):
+    document = samples.librechat_flat()
+    mutate(document)
+    refuse(db, alice, json.dumps(document).encode(), Invalid, match)
+    assert snapshot(db) == seeded
+
+
+def colloquy_file(**changes) -> bytes:
+    conversation = {"id": "c1", "title": "Mine", "messages": [], "summaries": []}
+    message = {"id": "m1", "parent_message_id": "0", "role": "user", "text": "hi", "seq": 1}
+    conversation["messages"].append({**message, **changes.pop("message", {})})
+    conversation.update(changes)
+    document = {"format": "colloquy.export", "version": 1, "conversations": [conversation]}
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    "changes,match",
+    [
+        ({"id": 42}, "field 'id' must be a string id"),
+        ({"metadata": {"$gt": ""}}, "field 'metadata'"),
+        ({"status": "gone"}, "field 'status'"),
+        ({"created_at": "last week"}, "field 'created_at'"),
+        ({"message": {"role": "wizard"}}, "message 1: field 'role'"),
+        ({"message": {"seq": "first"}}, "field 'seq' must be a number"),
+        ({"summaries": [{"text": "no id"}]}, "summary 1: field 'id'"),
+    ],
+)
+def test_a_tampered_colloquy_export_is_refused(db, alice, seeded, changes, match):
+    refuse(db, alice, colloquy_file(**changes), Invalid, match)
+    assert snapshot(db) == seeded
+
+
+def test_a_valid_minimal_colloquy_file_imports(db, alice):
+    report = importers.import_file(db, alice, io.BytesIO(colloquy_file()))
+    assert (report.conversations, report.messages) == (1, 1)
+    assert db.conversations.find_one({"_id": "c1"})["user_id"] == "alice"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(samples.CHATGPT_PATHS), value=json_values)
+def test_any_value_anywhere_in_a_chatgpt_file_is_a_clean_outcome(db, alice, path, value):
+    """Whatever sits at a field, the import succeeds or says why: never a crash."""
+    document = samples.chatgpt_coding()
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    before = db.conversations.count_documents({})
+    try:
+        importers.import_file(db, alice, samples.as_file([document]), duplicates=True)
+    except (Invalid, PayloadTooLarge, UnsupportedMedia):
+        assert db.conversations.count_documents({}) == before

@@ -11,6 +11,7 @@ anything fails, removes every document the import wrote.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from .detect import EMPTY, Detected, container, json_format, unknown_format
 from .model import Prepared
 from .writer import BatchWriter
 
+log = logging.getLogger(__name__)
 READERS = {
     librechat.FORMAT: librechat,
     chatgpt.FORMAT: chatgpt,
@@ -71,6 +73,10 @@ def import_file(
             writer.counts.formats.add(detected.format)
             writer.add(prepared)
         writer.flush()
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        writer.rollback()  # a shape no reader check foresaw: still the file's fault
+        log.warning("import %s: unexpected file shape: %r", batch_id, exc)
+        raise Invalid(f"the file is malformed: {exc}") from exc
     except BaseException:
         writer.rollback()
         raise

@@ -47,7 +47,7 @@ def conversation_from(record: Record) -> ImportedConversation:
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
-        source_id=record.text("id"),
+        source_id=record.identifier("id"),
         title=record.text("name"),
         messages=found,
         model=model,

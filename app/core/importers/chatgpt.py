@@ -42,7 +42,7 @@ def conversation_from(record: Record) -> ImportedConversation:
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
-        source_id=record.text("conversation_id") or record.text("id"),
+        source_id=record.identifier("conversation_id") or record.identifier("id"),
         title=record.text("title"),
         messages=list(found.values()),
         created_at=record.time("create_time"),
@@ -74,15 +74,12 @@ def _message(node: Record, key: str, default_model: str | None) -> ImportedMessa
         return None
     message = node.child(raw, "message")
     author = message.mapping("author")
-    role = ROLES.get(author.get("role"))
+    role = ROLES.get(_string(author.get("role")))
     metadata = message.mapping("metadata")
     content = message.mapping("content")
-    kind = content.get("content_type")
-    if (
-        role is None
-        or metadata.get("is_visually_hidden_from_conversation")
-        or (kind in HIDDEN_CONTENT)
-    ):
+    kind = _string(content.get("content_type"))
+    hidden = metadata.get("is_visually_hidden_from_conversation") or kind in HIDDEN_CONTENT
+    if role is None or hidden:
         return None
     text = _with_citations(render(content), metadata).strip()
     if not text:
@@ -98,7 +95,7 @@ def _message(node: Record, key: str, default_model: str | None) -> ImportedMessa
         sender=_sender(role, author),
         model=model if role != "user" else None,
         created_at=message.time("create_time"),
-        metadata={"source_id": key, "content_type": str(kind)[:64]},
+        metadata={"source_id": key, "content_type": kind[:64]},
     )
 
 
@@ -147,14 +144,30 @@ def _part(part: object) -> str:
     return f"[{part.get('content_type') or 'attachment'}]"
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _string(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _old_marks(text: str, metadata: dict) -> list[str | None]:
+    """The marks (``【3†source】``) old-style citations point at with ``start_ix``/``end_ix``."""
+    marks = []
+    for citation in _list(metadata.get("citations")):
+        start, end = (
+            citation.get(k) if isinstance(citation, dict) else None for k in ("start_ix", "end_ix")
+        )
+        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+        marks.append(text[start:end] if valid and text[start] == "【" else None)
+    return marks
 
 
 def _with_citations(text: str, metadata: dict) -> str:
     """Replace citation marks by ``[n]`` and list the sources at the end."""
     sources: list[tuple[str, str]] = []
-    for reference in _references(metadata):
+    for reference in _references(metadata, _old_marks(text, metadata)):
         mark, title, url = reference
         if (title, url) not in sources:
             sources.append((title, url))
@@ -170,18 +183,18 @@ def _with_citations(text: str, metadata: dict) -> str:
     return f"{text}\n\nSources:\n{listing}"
 
 
-def _references(metadata: dict):
+def _references(metadata: dict, old_marks: list[str | None]):
     """(mark in the text, title, url) for each citation, old style and new."""
-    for citation in metadata.get("citations") or []:
+    for citation, mark in zip(_list(metadata.get("citations")), old_marks, strict=False):
         if isinstance(citation, dict) and isinstance(citation.get("metadata"), dict):
             meta = citation["metadata"]
             if meta.get("url") or meta.get("title"):
-                yield None, _string(meta.get("title")), _string(meta.get("url"))
-    for reference in metadata.get("content_references") or []:
+                yield mark, _string(meta.get("title")), _string(meta.get("url"))
+    for reference in _list(metadata.get("content_references")):
         if not isinstance(reference, dict):
             continue
         mark = _string(reference.get("matched_text")) or None
-        for item in reference.get("items") or []:
+        for item in _list(reference.get("items")):
             if isinstance(item, dict) and (item.get("url") or item.get("title")):
                 yield mark, _string(item.get("title")), _string(item.get("url"))
                 mark = None

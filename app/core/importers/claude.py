@@ -30,7 +30,7 @@ def conversation_from(record: Record) -> ImportedConversation:
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
-        source_id=record.text("uuid"),
+        source_id=record.identifier("uuid"),
         title=record.text("name"),
         messages=found,
         created_at=record.time("created_at"),
@@ -45,9 +45,9 @@ def _message(message: Record, previous: str | None) -> ImportedMessage:
     role = ROLES.get(sender)
     if role is None:
         raise message.fail("sender", "'human' or 'assistant'")
-    parent = message.text("parent_message_uuid")
+    parent = message.identifier("parent_message_uuid")
     return ImportedMessage(
-        source_id=message.text("uuid", required=True),
+        source_id=message.identifier("uuid", required=True),
         parent_source_id=parent if parent is not None else previous,
         role=role,
         text=_text(message),

@@ -75,7 +75,7 @@ class ColloquyConversation:
 def conversation_from(raw: object, index: int) -> ColloquyConversation:
     title = raw.get("title") if isinstance(raw, dict) else None
     record = Record(raw, label(index, title))
-    record.text("id", required=True)
+    _string_id(record, "id")
     record.text("title", required=True)
     if record.raw.get("status", "active") not in STATUSES:
         raise record.fail("status", f"one of {', '.join(STATUSES)}")
@@ -84,7 +84,8 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
     items = record.items("messages", required=True)
     found = [_message(record.child(m, f"message {i}")) for i, m in enumerate(items, 1)]
     summaries = [
-        _stored(record.child(s, f"summary {i}")) for i, s in enumerate(record.items("summaries"), 1)
+        _summary(record.child(s, f"summary {i}"))
+        for i, s in enumerate(record.items("summaries"), 1)
     ]
     conversation = _stored(record, skip=("messages", "summaries"))
     for document in (*found, *summaries):
@@ -92,9 +93,14 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
     return ColloquyConversation(conversation, found, summaries)
 
 
+def _summary(summary: Record) -> dict:
+    _string_id(summary, "id")
+    return _stored(summary)
+
+
 def _message(message: Record) -> dict:
-    message.text("id", required=True)
-    message.text("parent_message_id", required=True)
+    _string_id(message, "id")
+    _string_id(message, "parent_message_id")
     message.text("text", required=True)
     if message.raw.get("role") not in ROLES:
         raise message.fail("role", f"one of {', '.join(ROLES)}")
@@ -103,12 +109,19 @@ def _message(message: Record) -> dict:
     return _stored(message)
 
 
+def _string_id(record: Record, key: str) -> str:
+    if not isinstance(record.raw.get(key), str):
+        raise record.fail(key, "a string id")
+    return record.identifier(key, required=True)
+
+
 def _stored(record: Record, skip: tuple[str, ...] = ()) -> dict:
     """The stored document a record describes: ``id`` -> ``_id``, ``*_at`` -> datetimes."""
     document = {}
     for key, value in record.raw.items():
         if key in skip or key in OWNER_FIELDS:
             continue
+        record.stored_as_is(key, {key: value})
         if key.endswith("_at") and value is not None:
             document[key] = parse_time(value) if isinstance(value, str) else None
             if document[key] is None:

@@ -11,6 +11,7 @@ from ..clock import parse_time
 from ..errors import Invalid
 
 MISSING = object()
+ID_MAX = 200
 
 
 class Record:
@@ -35,6 +36,13 @@ class Record:
             return str(value)  # numeric ids occur in the wild
         if not isinstance(value, str):
             raise self.fail(key, "a string")
+        return value
+
+    def identifier(self, key: str, *, required: bool = False) -> str | None:
+        """An id from the file: a string (or number) of 1-200 characters."""
+        value = self.text(key, required=required)
+        if value is not None and not 0 < len(value) <= ID_MAX:
+            raise self.fail(key, f"an id of 1-{ID_MAX} characters")
         return value
 
     def items(self, key: str, *, required: bool = False) -> list:
@@ -68,8 +76,28 @@ class Record:
             raise self.fail(key, "a number")
         return int(value)
 
+    def stored_as_is(self, key: str, value):
+        """``value`` (kept verbatim in the store) if no key in it is an operator."""
+        if not plain_keys(value):
+            raise self.fail(key, "free of keys starting with '$' or holding NUL")
+        return value
+
     def child(self, raw: object, label: str) -> Record:
         return Record(raw, f"{self.where}: {label}")
+
+
+def plain_keys(value: object) -> bool:
+    """Whether no object key inside ``value`` starts with ``$`` or holds a NUL."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if any(not isinstance(k, str) or k.startswith("$") or "\x00" in k for k in current):
+                return False
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return True
 
 
 def label(index: int, title: object) -> str:

@@ -33,14 +33,16 @@ def conversation_from(record: Record) -> ImportedConversation:
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
-        source_id=record.text("conversationId", required=True),
+        source_id=record.identifier("conversationId", required=True),
         title=record.text("title"),
         messages=found,
         created_at=record.time("createdAt"),
         updated_at=record.time("updatedAt"),
         model=model,
         endpoint=record.text("endpoint") or options.get("endpoint"),
-        settings={k: v for k, v in options.items() if k not in SETTINGS_SKIPPED},
+        settings=record.stored_as_is(
+            "options", {k: v for k, v in options.items() if k not in SETTINGS_SKIPPED}
+        ),
     )
 
 
@@ -56,13 +58,13 @@ def _collect(record: Record, items: list, parent: str | None, found: list) -> No
 
 
 def _message(message: Record, tree_parent: str | None) -> ImportedMessage:
-    parent = message.text("parentMessageId") or tree_parent
-    content = message.items("content")
+    parent = message.identifier("parentMessageId") or tree_parent
+    content = message.stored_as_is("content", message.items("content"))
     text = message.text("text") or text_of(content)
     by_user = message.raw.get("isCreatedByUser") is True
     model = message.text("model")
     return ImportedMessage(
-        source_id=message.text("messageId", required=True),
+        source_id=message.identifier("messageId", required=True),
         parent_source_id=None if parent == ROOT_PARENT_ID else parent,
         role="user" if by_user else "assistant",
         text=text,
