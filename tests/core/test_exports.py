@@ -243,3 +243,43 @@ def test_erasure_stays_in_the_admins_workspace(db):
     erased = exports.erase_user(db, Scope.for_admin("root"), "bob")
     assert erased.conversations == 0
     assert db.conversations.count_documents({"user_id": "bob"}) == 2
+
+
+def test_ndjson_export_round_trips_losslessly_too(db, alice):
+    build_history(db, alice)
+    before = stored(db, "alice")
+    body = user_export(db, alice, "ndjson")
+    exports.erase_user(db, Scope.for_admin("root"), "alice")
+    report = importers.import_file(db, alice, io.BytesIO(body.encode()))
+    assert (report.formats, report.conversations, report.messages) == (
+        ("colloquy-ndjson",),
+        2,
+        4,
+    )
+    assert stored(db, "alice") == before
+
+
+@pytest.mark.parametrize(
+    "lines,match",
+    [
+        (['{"type": "message", "id": "m", "conversation_id": "c"}'], "unrecognised"),
+        (
+            [
+                '{"type": "header", "format": "colloquy.export", "version": 1}',
+                '{"type": "message", "id": "m", "conversation_id": "c"}',
+            ],
+            "line 2: field 'conversation_id'",
+        ),
+        (
+            [
+                '{"type": "header", "format": "colloquy.export", "version": 1}',
+                '{"type": "party", "id": "x"}',
+            ],
+            "line 2: field 'type'",
+        ),
+    ],
+)
+def test_bad_ndjson_exports(db, alice, lines, match):
+    with pytest.raises(Invalid, match=match):
+        importers.import_file(db, alice, io.BytesIO("\n".join(lines).encode()))
+    assert db.conversations.count_documents({}) == 0

@@ -28,11 +28,12 @@ from .writer import BatchWriter
 
 log = logging.getLogger(__name__)
 READERS = {
-    librechat.FORMAT: librechat,
-    chatgpt.FORMAT: chatgpt,
-    claude.FORMAT: claude,
-    chatbot_ui.FORMAT: chatbot_ui,
-    colloquy.FORMAT: colloquy,
+    librechat.FORMAT: librechat.read,
+    chatgpt.FORMAT: chatgpt.read,
+    claude.FORMAT: claude.read,
+    chatbot_ui.FORMAT: chatbot_ui.read,
+    colloquy.FORMAT: colloquy.read,
+    colloquy.NDJSON_FORMAT: colloquy.read_ndjson,
 }
 DEFAULT_MAX_BYTES = 250 * 1024 * 1024
 
@@ -133,10 +134,10 @@ def _json_items(stream, name: str, *, required: bool) -> Iterator[tuple[Detected
             raise unknown_format()
         if detected is None or detected is EMPTY:
             return
-        if detected.format == colloquy.FORMAT:
+        if detected.format in (colloquy.FORMAT, colloquy.NDJSON_FORMAT):
             colloquy.check_version(detected.version)
         stream.seek(0)
-        for item in READERS[detected.format].read(stream, detected.shape):
+        for item in READERS[detected.format](stream, detected.shape):
             count += 1
             yield detected, item
     except ijson.JSONError as exc:

@@ -5,7 +5,9 @@
 ``id`` and top-level ``*_at`` datetimes as ISO 8601. Ids, parents, timestamps,
 titles, tags, metadata, pins and token counts come back as they were; the
 owner is the importing user. A conversation whose id is taken by another
-conversation gets fresh ids (with every reference re-pointed).
+conversation gets fresh ids (with every reference re-pointed). The NDJSON form
+(one typed record per line: ``header``, each ``conversation`` followed by its
+``message`` and ``summary`` records, then ``tag`` records) reads back the same.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from .fields import Record, label
 from .model import Prepared
 
 FORMAT = "colloquy"
+NDJSON_FORMAT = "colloquy-ndjson"
 FORMAT_NAME = "colloquy.export"
 VERSION = 1
 OWNER_FIELDS = ("workspace_id", "user_id")
+PLURAL = {"message": "messages", "summary": "summaries"}
 
 
 def read(stream, shape: str) -> Iterator:
@@ -36,6 +40,39 @@ def read(stream, shape: str) -> Iterator:
     tags = [Record(t, f"tag {i}") for i, t in enumerate(ijson.items(stream, "tags.item"), 1)]
     if tags:
         yield TagList([_stored(t) for t in tags])
+
+
+def read_ndjson(stream, shape: str) -> Iterator:
+    """The NDJSON export: records grouped back into conversations, one at a time."""
+    current: dict | None = None
+    count, tags = 0, []
+    lines = ijson.items(stream, "", multiple_values=True, use_float=True)
+    for number, raw in enumerate(lines, start=1):
+        record = Record(raw, f"line {number}")
+        kind = record.text("type", required=True)
+        body = {k: v for k, v in raw.items() if k != "type"}
+        if kind == "conversation":
+            if current is not None:
+                yield conversation_from(current, count)
+            current, count = {**body, "messages": [], "summaries": []}, count + 1
+        elif kind in PLURAL:
+            _attach(record, current, kind, body)
+        elif kind == "tag":
+            tags.append(Record(body, f"line {number}"))
+        elif kind == "header":
+            check_version(raw.get("version"))
+        else:
+            raise record.fail("type", "header, conversation, message, summary or tag")
+    if current is not None:
+        yield conversation_from(current, count)
+    if tags:
+        yield TagList([_stored(t) for t in tags])
+
+
+def _attach(record: Record, current: dict | None, kind: str, body: dict) -> None:
+    if current is None or body.get("conversation_id") != current.get("id"):
+        raise record.fail("conversation_id", "the id of the conversation record above it")
+    current[PLURAL[kind]].append(body)
 
 
 def check_version(version: object) -> None:

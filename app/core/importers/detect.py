@@ -20,7 +20,7 @@ FORMATS_KNOWN = "LibreChat, ChatGPT, Claude, chatbot-ui or Colloquy"
 
 @dataclass(frozen=True)
 class Detected:
-    format: str  # librechat | chatgpt | claude | chatbot-ui | colloquy
+    format: str  # librechat | chatgpt | claude | chatbot-ui | colloquy | colloquy-ndjson
     shape: str  # "object" (one conversation or a wrapper) or "array" (a list of them)
     version: object = None
 
@@ -43,7 +43,7 @@ def container(stream) -> str:
 
 def json_format(stream) -> Detected | None:
     """The export format of a JSON stream; ``EMPTY`` for ``[]``; ``None`` if unknown."""
-    events = ijson.parse(stream, use_float=True)
+    events = ijson.parse(stream, use_float=True, multiple_values=True)
     _, first, _ = next(events)
     if first not in ("start_map", "start_array"):
         return None
@@ -54,7 +54,7 @@ def json_format(stream) -> Detected | None:
     for prefix, event, value in events:
         if prefix == item and event == "map_key":
             keys.add(value)
-        elif shape == "object" and prefix in ("format", "version"):
+        elif shape == "object" and prefix in ("format", "version", "type"):
             scalars[prefix] = value
         elif prefix == item and event in ("end_map", "end_array"):
             break
@@ -69,7 +69,7 @@ def json_format(stream) -> Detected | None:
 
 def _decide(keys: set[str], scalars: dict, complete: bool = False) -> str | None:
     if scalars.get("format") == "colloquy.export" and ("version" in scalars or complete):
-        return "colloquy"
+        return "colloquy-ndjson" if scalars.get("type") == "header" else "colloquy"
     if "mapping" in keys:
         return "chatgpt"
     if "chat_messages" in keys:
