@@ -160,6 +160,9 @@ CHATGPT_PATHS = [
 ]
 
 
+OWL_ANSWER = "It is an owl【5†source】."
+
+
 def chatgpt_browsing() -> dict:
     """A browsing chat with a quote and an image the user attached."""
     image = {"content_type": "image_asset_pointer", "asset_pointer": "file-service://file-1"}
@@ -195,7 +198,23 @@ def chatgpt_browsing() -> dict:
             ),
         ),
         "ans": _node(
-            "ans", "quote", [], _message("ans", "assistant", _text("It is an owl."), at=102)
+            "ans",
+            "quote",
+            [],
+            _message(
+                "ans",
+                "assistant",
+                _text(OWL_ANSWER),
+                at=102,
+                citations=[  # the older style: offsets of the mark in the text
+                    {
+                        "start_ix": OWL_ANSWER.index("【"),
+                        "end_ix": OWL_ANSWER.index("】") + 1,
+                        "citation_format_type": "tether_og",
+                        "metadata": {"title": "Owls", "url": "https://example.org/owl"},
+                    }
+                ],
+            ),
         ),
     }
     return {

@@ -196,6 +196,8 @@ def colloquy_file(**changes) -> bytes:
         ({"message": {"role": "wizard"}}, "message 1: field 'role'"),
         ({"message": {"seq": "first"}}, "field 'seq' must be a number"),
         ({"summaries": [{"text": "no id"}]}, "summary 1: field 'id'"),
+        ({"metadata": {"bad key!": 1}}, "field 'metadata' must be valid"),
+        ({"message": {"text": "x" * 1_000_001}}, "field 'text' must be at most"),
     ],
 )
 def test_a_tampered_colloquy_export_is_refused(db, alice, seeded, changes, match):

@@ -95,7 +95,7 @@ def test_chatgpt_browsing_quote_and_image(db, alice):
             None,
         ),
         (
-            "It is an owl.",
+            "It is an owl [1].\n\nSources:\n[1] Owls — https://example.org/owl",
             "> Owls are birds.\n— Owls https://example.org/owl",
             "assistant",
             "ChatGPT",

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import ijson
 
 from ..clock import new_id, parse_time
-from ..conversations import STATUSES
+from ..conversations import STATUSES, merge_metadata
 from ..errors import Invalid
-from ..messages import ROLES
+from ..messages import ROLES, TEXT_MAX
 from ..scope import Scope
 from .fields import Record, label
 from .model import Prepared
@@ -118,6 +118,7 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
         raise record.fail("status", f"one of {', '.join(STATUSES)}")
     if not all(isinstance(t, str) for t in record.items("tags")):
         raise record.fail("tags", "a list of strings")
+    _check_metadata(record)
     items = record.items("messages", required=True)
     found = [_message(record.child(m, f"message {i}")) for i, m in enumerate(items, 1)]
     summaries = [
@@ -143,7 +144,17 @@ def _message(message: Record) -> dict:
         raise message.fail("role", f"one of {', '.join(ROLES)}")
     for name in ("seq", "input_tokens", "output_tokens", "token_count"):
         message.integer(name)
+    if len(message.raw["text"]) > TEXT_MAX:
+        raise message.fail("text", f"at most {TEXT_MAX} characters")
+    _check_metadata(message)
     return _stored(message)
+
+
+def _check_metadata(record: Record) -> None:
+    try:
+        merge_metadata({}, record.mapping("metadata"))
+    except Invalid as exc:
+        raise record.fail("metadata", f"valid ({exc.message})") from exc
 
 
 def _string_id(record: Record, key: str) -> str:

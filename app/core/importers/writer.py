@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DocumentTooLarge, DuplicateKeyError
 
-from ..errors import Conflict
+from ..errors import Conflict, PayloadTooLarge
 from ..scope import Scope
 from .colloquy import with_fresh_ids
 from .model import Prepared
@@ -87,6 +87,8 @@ class BatchWriter:
                     self.db[name].insert_many(documents, ordered=True)
                 except DuplicateKeyError as exc:
                     raise Conflict(f"the file holds {name} whose ids already exist") from exc
+                except DocumentTooLarge as exc:
+                    raise PayloadTooLarge(f"one of the {name} is above 16 MB once stored") from exc
                 documents.clear()
 
     def rollback(self) -> None:
