@@ -68,11 +68,12 @@ def import_path(db, scope: Scope, path: str, duplicates: bool, max_bytes: int):
 
 
 def export_path(db, scope: Scope, path: str, fmt: str) -> int:
-    """Write a user's export to ``path`` with a progress bar over conversations."""
+    """Write the scope's user's export to ``path`` with a progress bar over conversations."""
     total = exports.count_conversations(db, scope)
     progress = lambda items: tqdm(items, total=total, desc="exporting", unit="conv")  # noqa: E731
+    chunks = exports.stream_user_export(db, scope, scope.user_id, fmt, progress=progress)
     with open(path, "w", encoding="utf-8") as out:
-        for chunk in exports.stream_user_export(db, scope, fmt, progress=progress):
+        for chunk in chunks:
             out.write(chunk)
     return total
 

@@ -109,21 +109,20 @@ def count_conversations(db, scope: Scope) -> int:
 
 
 def stream_user_export(
-    db, scope: Scope, fmt: str = "json", progress: Progress | None = None
+    db, scope: Scope, user_id: object, fmt: str = "json", progress: Progress | None = None
 ) -> Iterator[str]:
-    """Every conversation, message, summary and tag of ``scope``'s user, as text chunks.
+    """Every conversation, message, summary and tag of ``user_id``, as text chunks.
 
-    ``scope`` must be narrowed to one user (see ``user_scope``); checks happen
+    The caller must be that user or an admin of the workspace. Checks happen
     before the first chunk, so a refused export never starts a response.
     """
     if fmt not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}")
-    if scope.user_id is None:
-        raise Invalid("an export is of one user")
-    found = db.conversations.find(scope.query()).sort([("_id", 1)])
+    target = user_scope(scope, user_id)
+    found = db.conversations.find(target.query()).sort([("_id", 1)])
     items = progress(found) if progress else found
     writer = _ndjson_chunks if fmt == "ndjson" else _json_chunks
-    return writer(db, scope, items)
+    return writer(db, target, items)
 
 
 def _json_chunks(db, scope: Scope, found: Iterable[dict]) -> Iterator[str]:

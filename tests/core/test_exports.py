@@ -96,7 +96,7 @@ def stored(db, user_id: str) -> dict:
 
 
 def user_export(db, scope: Scope, fmt: str = "json") -> str:
-    return "".join(exports.stream_user_export(db, scope, fmt))
+    return "".join(exports.stream_user_export(db, scope, scope.user_id, fmt))
 
 
 def test_user_export_round_trips_losslessly(db, alice):
@@ -148,7 +148,7 @@ def test_ndjson_has_one_typed_record_per_line(db, alice):
 
 def test_export_streams_in_many_small_chunks(db, alice):
     build_history(db, alice)
-    chunks = list(exports.stream_user_export(db, alice))
+    chunks = list(exports.stream_user_export(db, alice, "alice"))
     assert len(chunks) > 10
     assert max(len(c) for c in chunks) < 2000
 
@@ -174,7 +174,9 @@ def test_only_the_user_or_an_admin_may_export(db, alice):
     with pytest.raises(Invalid):
         exports.user_scope(alice, {"$gt": ""})
     with pytest.raises(Invalid):
-        exports.stream_user_export(db, alice, "xml")
+        exports.stream_user_export(db, alice, "alice", "xml")
+    with pytest.raises(Forbidden):
+        exports.stream_user_export(db, alice, "bob")
 
 
 def test_reimporting_an_export_into_the_same_account_skips_it(db, alice):

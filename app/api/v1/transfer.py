@@ -142,8 +142,7 @@ def export_user(args, user_id):
     it is read, so any volume exports in flat memory; `format=ndjson` writes
     one typed record per line.
     """
-    scope = exports.user_scope(current_scope(), user_id)
-    chunks = exports.stream_user_export(mongo.db, scope, args["format"])
+    chunks = exports.stream_user_export(mongo.db, current_scope(), user_id, args["format"])
     return download(stream_with_context(chunks), f"colloquy-export-{user_id}", args["format"])
 
 
