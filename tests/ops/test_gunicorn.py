@@ -59,7 +59,7 @@ def two_workers(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/healthz", process)
+        wait_until_up(base + "/readyz", process)  # not /healthz: that one is counted
         yield base
     finally:
         process.terminate()
