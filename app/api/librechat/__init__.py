@@ -21,3 +21,10 @@ LIBRECHAT = Dialect(
     hides_foreign=False,  # seed 002 documents 403 for another user's conversation
 )
 register_dialect(LIBRECHAT)
+
+
+def blueprints():
+    """The dialect's flask-smorest blueprints, for ``create_app`` to register."""
+    from . import conversations, messages, tags
+
+    return [conversations.blp, tags.blp, messages.blp]
