@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from ...core import tags
 from ...extensions import mongo
@@ -82,7 +81,7 @@ def add_tag(body, conversation_id):
 
 @blp.route("/convo/<conversation_id>", methods=["PUT"])
 @blp.arguments(TagSetRequest)
-@blp.response(200, fields.List(fields.String()))
+@blp.response(200, description="The conversation's new tags: a JSON array of strings.")
 @errors(blp, 400, 403, 404)
 def set_tags(body, conversation_id):
     """Replace a conversation's tags; returns the new list."""
