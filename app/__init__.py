@@ -61,7 +61,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 
 def _blueprints():
-    return [v1_blueprint]
+    return [v1_blueprint, chat.blp]
 
 
 def _api_description() -> str:

@@ -45,6 +45,7 @@ class Config:
     LOG_LEVEL: str = "INFO"
     SEED_DEMO_DATA: bool | None = None
     SEARCH_BACKEND: str = "regex"
+    IDEMPOTENCY_WAIT_SECONDS: float = 5.0
     MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
     TESTING: bool = False
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import mongomock
-from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, MongoClient
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             ],
             name="workspace_updated",
         ),
+        # SEARCH_BACKEND=text: word search over titles (workspace-prefixed text index)
+        IndexModel([("workspace_id", ASCENDING), ("title", TEXT)], name="workspace_title_text"),
     ],
     "messages": [
         # a conversation's messages in order; the unique pair also guards seq
@@ -89,11 +91,21 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         # per-user exports, erasure, search and stats by day
         _scoped(("created_at", ASCENDING), name="scope_created"),
+        # SEARCH_BACKEND=text: word search over message text
+        IndexModel([("workspace_id", ASCENDING), ("text", TEXT)], name="workspace_text_text"),
     ],
     "summaries": [
         IndexModel(
             [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
         ),
+    ],
+    "idempotency_keys": [
+        # one record per (workspace, user, conversation, key): a duplicate append finds it
+        _scoped(
+            ("conversation_id", ASCENDING), ("key", ASCENDING), name="scope_key_unique", unique=True
+        ),
+        # keys are remembered for a day
+        IndexModel([("created_at", ASCENDING)], name="created_ttl", expireAfterSeconds=86_400),
     ],
     "tags": [
         _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),

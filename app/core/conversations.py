@@ -15,7 +15,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from .clock import new_id, require_id, utcnow
-from .errors import Conflict, Invalid, NotFound, NotOwned
+from .errors import Conflict, Forbidden, Invalid, NotFound, NotOwned
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 
@@ -358,3 +358,78 @@ def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
     db.summaries.delete_many(scoped)
     conversations = db.conversations.delete_many({"_id": {"$in": ids}, **scope.query()})
     return Deleted(conversations.deleted_count, messages)
+
+
+def set_status(db, scope: Scope, conversation_id: object, status: str) -> dict:
+    """Move to ``active`` (unarchive or restore), ``archived`` or ``deleted`` (soft)."""
+    if status == "active":
+        return restore(db, scope, conversation_id)
+    if status == "archived":
+        return set_archived(db, scope, conversation_id, True)
+    if status == "deleted":
+        return soft_delete(db, scope, conversation_id)
+    raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+
+
+def patch(db, scope: Scope, conversation_id: object, *, status=None, **fields) -> dict:
+    """``update`` and a status change together: a restore first, an archive or delete last."""
+    if status == "active":
+        set_status(db, scope, conversation_id, status)
+    document = update(db, scope, conversation_id, **fields)
+    if status in ("archived", "deleted") and document["status"] != status:
+        document = set_status(db, scope, conversation_id, status)
+    return document
+
+
+@dataclass
+class OffsetPage:
+    """A limit/offset page with the total the selection holds."""
+
+    items: list[dict]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+OFFSET_MAX = 100_000
+
+
+def list_offset(
+    db,
+    scope: Scope,
+    selection: ListFilter | None = None,
+    *,
+    sort: Sort | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> OffsetPage:
+    """A limit/offset page and total (for dialects whose spec asks for offsets)."""
+    if not 1 <= limit <= LIST_LIMIT_MAX:
+        raise Invalid(f"limit must be between 1 and {LIST_LIMIT_MAX}")
+    if not 0 <= offset <= OFFSET_MAX:
+        raise Invalid(f"offset must be between 0 and {OFFSET_MAX}")
+    query = (selection or ListFilter()).query(scope)
+    cursor = db.conversations.find(query).sort((sort or Sort()).pymongo)
+    items = list(cursor.skip(offset).limit(limit))
+    return OffsetPage(items, db.conversations.count_documents(query), limit, offset)
+
+
+def delete(db, scope: Scope, conversation_id: object, *, hard: bool = False) -> dict:
+    """Soft-delete (restorable), or with ``hard`` (admins only) erase it and its messages."""
+    if not hard:
+        document = soft_delete(db, scope, conversation_id)
+        return {"id": document["_id"], "status": "deleted", "hard": False, "messages_deleted": 0}
+    if not scope.is_admin:
+        raise Forbidden("Only an admin may erase a conversation")
+    document = get(db, scope, conversation_id)
+    erased = hard_delete(db, scope, [document["_id"]])
+    return {
+        "id": document["_id"],
+        "status": "erased",
+        "hard": True,
+        "messages_deleted": erased.messages,
+    }

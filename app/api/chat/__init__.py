@@ -13,3 +13,5 @@ def chat_body(problem: Problem) -> dict:
 
 CHAT = Dialect("chat", ("/chat",), body=chat_body, validation_status=422)
 register_dialect(CHAT)
+
+from .routes import blp  # noqa: E402,F401  (the dialect is registered before its routes)
