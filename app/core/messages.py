@@ -58,6 +58,7 @@ class NewMessage:
                 raise Invalid(f"{name} must not be negative")
         if self.cost_cents < 0:
             raise Invalid("cost_cents must not be negative")
+        conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
 
 
 def text_of(content: list | None) -> str:
