@@ -8,8 +8,10 @@ store used for development and tests.
 from __future__ import annotations
 
 import logging
+import threading
 
 import mongomock
+import mongomock.collection
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, MongoClient
 
 log = logging.getLogger(__name__)
@@ -22,9 +24,33 @@ def is_embedded(uri: str) -> bool:
     return uri.startswith(EMBEDDED_SCHEME)
 
 
+_FIND_AND_MODIFY_LOCK = threading.RLock()
+
+
+def _make_find_and_modify_atomic() -> None:
+    """Serialise mongomock's find-and-modify, which MongoDB performs atomically.
+
+    mongomock implements ``find_one_and_update`` as a find followed by an update,
+    so two threads can read the same document before either writes: concurrent
+    appends then get the same ``seq`` and parent. One lock per process restores
+    the server's guarantee for the embedded store (one process, many threads).
+    """
+    original = mongomock.collection.Collection._find_and_modify
+    if getattr(original, "serialised", False):
+        return
+
+    def serialised(self, *args, **kwargs):
+        with _FIND_AND_MODIFY_LOCK:
+            return original(self, *args, **kwargs)
+
+    serialised.serialised = True
+    mongomock.collection.Collection._find_and_modify = serialised
+
+
 def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
+        _make_find_and_modify_atomic()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,
