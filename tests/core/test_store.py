@@ -1,10 +1,11 @@
 """The store keeps MongoDB's guarantees that the domain relies on, embedded mode included."""
 
 import sys
-import threading
 
 import pytest
 from pymongo import ReturnDocument
+
+from tests.threads import run_in_threads
 
 
 @pytest.fixture
@@ -21,17 +22,13 @@ def test_find_one_and_update_hands_out_each_value_once(db, eager_thread_switches
     db.counters.insert_one({"_id": "c", "n": 0})
     taken: list[int] = []
 
-    def take():
+    def take(_index):
         for _ in range(100):
             before = db.counters.find_one_and_update(
                 {"_id": "c"}, {"$inc": {"n": 1}}, return_document=ReturnDocument.BEFORE
             )
             taken.append(before["n"])
 
-    threads = [threading.Thread(target=take) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_in_threads(take, 8) == []
     assert sorted(taken) == list(range(800))
     assert db.counters.find_one({"_id": "c"})["n"] == 800
