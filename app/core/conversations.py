@@ -52,6 +52,26 @@ def clean_tags(tags: object) -> list[str]:
     return cleaned
 
 
+INT64 = 2**63
+JSON_DEPTH_MAX = 32
+
+
+def check_storable(value: object, what: str, depth: int = 0) -> None:
+    """Refuse JSON a BSON document cannot hold: integers beyond 64 bits, absurd nesting."""
+    if depth > JSON_DEPTH_MAX:
+        raise Invalid(f"{what} is nested too deeply")
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+        raise Invalid(f"{what} holds an integer beyond 64 bits")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or key.startswith("$") or "\x00" in key:
+                raise Invalid(f"{what} has a key that cannot be stored: {key!r}")
+            check_storable(item, what, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_storable(item, what, depth + 1)
+
+
 def merge_metadata(current: dict, patch: object) -> dict:
     """Apply a JSON merge patch (``None`` removes a key) and check keys and total size."""
     if not isinstance(patch, dict):
@@ -64,6 +84,7 @@ def merge_metadata(current: dict, patch: object) -> dict:
             merged.pop(key, None)
         else:
             merged[key] = value
+    check_storable(merged, "metadata")
     try:
         size = len(json.dumps(merged, default=str).encode())
     except (TypeError, ValueError) as exc:

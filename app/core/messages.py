@@ -22,6 +22,8 @@ from .scope import Scope
 ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
 CONTENT_PARTS_MAX = 500
+TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
+COST_CENTS_MAX = 10**12
 
 
 @dataclass
@@ -54,10 +56,11 @@ class NewMessage:
         if len(self.text or "") > TEXT_MAX or len(self.content or []) > CONTENT_PARTS_MAX:
             raise Invalid("message is too large")
         for name in ("input_tokens", "output_tokens"):
-            if getattr(self, name) < 0:
-                raise Invalid(f"{name} must not be negative")
-        if self.cost_cents < 0:
-            raise Invalid("cost_cents must not be negative")
+            if not 0 <= getattr(self, name) <= TOKENS_MAX:
+                raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
+        if not 0 <= self.cost_cents <= COST_CENTS_MAX:
+            raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
+        conversations.check_storable(self.content, "content")
         conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
 
 
