@@ -6,7 +6,14 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ...core.bulk import ACTIONS, IDS_MAX
 from ...core.conversations import LIST_LIMIT_MAX, STATUSES, TITLE_MAX
-from ...core.messages import INITIAL_MESSAGES_MAX, MESSAGE_PAGE_MAX, ROLES, NewMessage
+from ...core.messages import (
+    COST_CENTS_MAX,
+    INITIAL_MESSAGES_MAX,
+    MESSAGE_PAGE_MAX,
+    ROLES,
+    TOKENS_MAX,
+    NewMessage,
+)
 from ...core.search import QUERY_MAX
 from ..fields import UtcDateTime
 
@@ -134,10 +141,14 @@ class MessageCreateSchema(Schema):
         metadata={"description": "Default: the conversation's latest message."},
     )
     model = fields.String(validate=validate.Length(1, 200))
-    input_tokens = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
-    output_tokens = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
-    token_count = fields.Integer(strict=True, validate=validate.Range(min=0))
-    cost_cents = fields.Float(load_default=0, validate=validate.Range(min=0))
+    input_tokens = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, TOKENS_MAX)
+    )
+    output_tokens = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, TOKENS_MAX)
+    )
+    token_count = fields.Integer(strict=True, validate=validate.Range(0, TOKENS_MAX))
+    cost_cents = fields.Float(load_default=0, validate=validate.Range(0, COST_CENTS_MAX))
     metadata = fields.Dict()
 
     @validates_schema

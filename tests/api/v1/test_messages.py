@@ -53,6 +53,11 @@ def test_append_with_parts_explicit_parent_and_metadata(alice_v1, conv):
         ({"role": "user", "content": "x", "parent_message_id": {"$gt": ""}}, 422),
         ({"role": "user", "content": "x", "parent_message_id": "missing"}, 404),
         ({"role": "user", "content": "x", "metadata": {"bad key": 1}}, 400),
+        ({"role": "user", "content": "x", "input_tokens": 2**70}, 422),
+        ({"role": "user", "content": "x", "cost_cents": 1e308}, 422),
+        ({"role": "user", "content": "x", "metadata": {"n": {"deep": 2**70}}}, 400),
+        ({"role": "user", "content": [{"type": "text", "text": "x", "n": 2**64}]}, 400),
+        ({"role": "user", "content": [{"type": "text", "$where": "1"}]}, 400),
     ],
 )
 def test_bad_appends_change_nothing(alice_v1, app_db, conv, body, status):
