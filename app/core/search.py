@@ -96,17 +96,18 @@ def find_matches(db, scope: Scope, text: object, backend: str = "regex") -> Matc
 def _text_matches(db, scope: Scope, text: str) -> Matches:
     """The ``text`` backend: MongoDB text indexes (word stems, not substrings)."""
     search = {**scope.query(), "$text": {"$search": text}}
+    by_conversation = [
+        {"$match": search},
+        {"$group": {"_id": "$conversation_id"}},
+        {"$limit": MATCHING_CONVERSATIONS_MAX},
+    ]
     try:
-        titles = db.conversations.distinct("_id", search)
-        by_message = db.messages.distinct("conversation_id", search)
+        found = db.conversations.find(search, {"_id": 1}).limit(MATCHING_CONVERSATIONS_MAX)
+        titles = [doc["_id"] for doc in found]
+        by_message = [row["_id"] for row in db.messages.aggregate(by_conversation)]
     except NotImplementedError as exc:  # mongomock has no $text
         raise Unavailable("the text search backend needs a MongoDB server") from exc
-    return Matches(
-        text,
-        "text",
-        set(titles[:MATCHING_CONVERSATIONS_MAX]),
-        set(by_message[:MATCHING_CONVERSATIONS_MAX]),
-    )
+    return Matches(text, "text", set(titles), set(by_message))
 
 
 def search_page(
