@@ -211,7 +211,9 @@ def test_soft_delete_hides_and_keeps_messages(alice_v1, app_db):
 def test_hard_delete_is_admin_only(alice_v1, admin_v1, app_db):
     conv = alice_v1.create(title="erase me")
     alice_v1.append(conv["id"])
-    alice_v1.append(conv["id"])
+    path = f"/{conv['id']}/messages"
+    body = {"role": "user", "content": "x"}
+    alice_v1.request("POST", path, json=body, headers={"Idempotency-Key": "k"}, expect=201)
     refused = alice_v1.request("DELETE", f"/{conv['id']}", query_string={"hard": "true"})
     platform_error(refused, 403, "forbidden")
     assert app_db.conversations.count_documents({"_id": conv["id"]}) == 1
@@ -221,6 +223,7 @@ def test_hard_delete_is_admin_only(alice_v1, admin_v1, app_db):
     assert erased == {"id": conv["id"], "status": "erased", "hard": True, "messages_deleted": 2}
     assert app_db.conversations.count_documents({}) == 0
     assert app_db.messages.count_documents({}) == 0
+    assert app_db.idempotency_keys.count_documents({}) == 0
     platform_error(admin_v1.request("DELETE", f"/{conv['id']}", query_string={"hard": "1"}), 404)
 
 
