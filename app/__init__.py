@@ -10,7 +10,7 @@ from flask import Flask
 from pymongo.errors import PyMongoError
 
 from . import cli
-from .api import chat, errors, librechat, system  # noqa: F401  (dialects register)
+from .api import chat, errors, librechat, system
 from .api.auth import configure_jwt
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.v1 import blp as v1_blueprint
@@ -63,7 +63,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 
 def _blueprints():
-    return [v1_blueprint, *librechat.blueprints()]
+    return [v1_blueprint, chat.blp, *librechat.blueprints()]
 
 
 def _api_description() -> str:

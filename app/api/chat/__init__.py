@@ -24,3 +24,5 @@ CHAT = Dialect(
     "chat", ("/chat",), body=chat_body, error_schema=ChatErrorSchema, validation_status=422
 )
 register_dialect(CHAT)
+
+from .routes import blp  # noqa: E402,F401  (the dialect is registered before its routes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..docs import error_responses
 from . import LibreChatErrorSchema
 
 DESCRIPTIONS = {
@@ -15,13 +16,5 @@ DESCRIPTIONS = {
 
 
 def errors(blp, *statuses: int):
-    """Decorate a view with ``alt_response`` for 401 and each of ``statuses``."""
-
-    def decorate(view):
-        for status in (401, *statuses):
-            view = blp.alt_response(
-                status, schema=LibreChatErrorSchema, description=DESCRIPTIONS[status]
-            )(view)
-        return view
-
-    return decorate
+    """Document 401 and each of ``statuses`` in LibreChat's error shape."""
+    return error_responses(blp, LibreChatErrorSchema, DESCRIPTIONS)(401, *statuses)

@@ -8,7 +8,7 @@ from ...core import messages
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
 from .docs import errors
-from .schemas import MessageSchema
+from .schemas import LibreChatMessageSchema
 
 blp = require_auth(
     Blueprint(
@@ -21,7 +21,7 @@ blp = require_auth(
 
 
 @blp.route("/<conversation_id>")
-@blp.response(200, MessageSchema(many=True))
+@blp.response(200, LibreChatMessageSchema(many=True))
 @errors(blp, 403, 404)
 def list_messages(conversation_id):
     """Every message of a conversation (all branches), in append order."""

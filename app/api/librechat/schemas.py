@@ -51,7 +51,7 @@ class ConvoSchema(Schema):
         return {**extra, **data}
 
 
-class MessageSchema(Schema):
+class LibreChatMessageSchema(Schema):
     """LibreChat's ``TMessage``."""
 
     messageId = fields.String(attribute="_id")
@@ -165,7 +165,7 @@ class ForkRequest(Request):
 
 class CopySchema(Schema):
     conversation = fields.Nested(ConvoSchema)
-    messages = fields.List(fields.Nested(MessageSchema))
+    messages = fields.List(fields.Nested(LibreChatMessageSchema))
 
 
 class DuplicateRequest(Request):
