@@ -10,8 +10,9 @@ from flask import Flask
 from pymongo.errors import PyMongoError
 
 from . import cli
-from .api import chat, errors, librechat, system  # noqa: F401  (dialects register)
+from .api import chat, errors, librechat, system
 from .api.auth import configure_jwt
+from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
 from .api.v1 import transfer as v1_transfer
@@ -48,7 +49,8 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     jwt.init_app(app)
     configure_jwt(jwt)
     limiter.init_app(app)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [DialectErrorsPlugin()]})
+    register_error_schemas(api.spec)
     instrument(app)
 
     for blueprint in _blueprints():
@@ -63,7 +65,14 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 
 def _blueprints():
-    return [v1_blueprint, librechat_imports.blp, v1_transfer.blp, v1_transfer.users_blp]
+    return [
+        v1_blueprint,
+        chat.blp,
+        *librechat.blueprints(),
+        librechat_imports.blp,
+        v1_transfer.blp,
+        v1_transfer.users_blp,
+    ]
 
 
 def _api_description() -> str:

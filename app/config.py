@@ -45,6 +45,8 @@ class Config:
     LOG_LEVEL: str = "INFO"
     SEED_DEMO_DATA: bool | None = None
     SEARCH_BACKEND: str = "regex"
+    TITLE_WAIT_SCHEDULE: str = "0.5,1,2,4,8"  # gen_title's pauses in seconds
+    IDEMPOTENCY_WAIT_SECONDS: float = 5.0
     MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
     CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = 250 * 1024 * 1024
     IMPORT_IP_MAX: int = 100

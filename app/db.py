@@ -8,9 +8,11 @@ store used for development and tests.
 from __future__ import annotations
 
 import logging
+import threading
 
 import mongomock
-from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
+import mongomock.collection
+from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, MongoClient
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +24,33 @@ def is_embedded(uri: str) -> bool:
     return uri.startswith(EMBEDDED_SCHEME)
 
 
+_FIND_AND_MODIFY_LOCK = threading.RLock()
+
+
+def _make_find_and_modify_atomic() -> None:
+    """Serialise mongomock's find-and-modify, which MongoDB performs atomically.
+
+    mongomock implements ``find_one_and_update`` as a find followed by an update,
+    so two threads can read the same document before either writes: concurrent
+    appends then get the same ``seq`` and parent. One lock per process restores
+    the server's guarantee for the embedded store (one process, many threads).
+    """
+    original = mongomock.collection.Collection._find_and_modify
+    if getattr(original, "serialised", False):
+        return
+
+    def serialised(self, *args, **kwargs):
+        with _FIND_AND_MODIFY_LOCK:
+            return original(self, *args, **kwargs)
+
+    serialised.serialised = True
+    mongomock.collection.Collection._find_and_modify = serialised
+
+
 def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
+        _make_find_and_modify_atomic()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,
@@ -78,6 +104,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             ],
             name="workspace_updated",
         ),
+        # SEARCH_BACKEND=text: word search over titles (workspace-prefixed text index)
+        IndexModel([("workspace_id", ASCENDING), ("title", TEXT)], name="workspace_title_text"),
         # a user's export streams their conversations in _id order
         _scoped(("_id", ASCENDING), name="scope_id"),
         # re-import detection: has this user imported that source conversation before?
@@ -97,11 +125,21 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         # per-user exports, erasure, search and stats by day
         _scoped(("created_at", ASCENDING), name="scope_created"),
+        # SEARCH_BACKEND=text: word search over message text
+        IndexModel([("workspace_id", ASCENDING), ("text", TEXT)], name="workspace_text_text"),
     ],
     "summaries": [
         IndexModel(
             [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
         ),
+    ],
+    "idempotency_keys": [
+        # one record per (workspace, user, conversation, key): a duplicate append finds it
+        _scoped(
+            ("conversation_id", ASCENDING), ("key", ASCENDING), name="scope_key_unique", unique=True
+        ),
+        # keys are remembered for a day
+        IndexModel([("created_at", ASCENDING)], name="created_ttl", expireAfterSeconds=86_400),
     ],
     "tags": [
         _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),

@@ -15,9 +15,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from .clock import new_id, require_id, utcnow
-from .errors import Conflict, Invalid, NotFound, NotOwned
+from .errors import Conflict, Forbidden, Invalid, NotFound, NotOwned
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .search import conversation_filter
 
 TITLE_MAX = 1024
 DEFAULT_TITLE = "New Chat"
@@ -52,6 +53,26 @@ def clean_tags(tags: object) -> list[str]:
     return cleaned
 
 
+INT64 = 2**63
+JSON_DEPTH_MAX = 32
+
+
+def check_storable(value: object, what: str, depth: int = 0) -> None:
+    """Refuse JSON a BSON document cannot hold: integers beyond 64 bits, absurd nesting."""
+    if depth > JSON_DEPTH_MAX:
+        raise Invalid(f"{what} is nested too deeply")
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+        raise Invalid(f"{what} holds an integer beyond 64 bits")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or key.startswith("$") or "\x00" in key:
+                raise Invalid(f"{what} has a key that cannot be stored: {key!r}")
+            check_storable(item, what, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_storable(item, what, depth + 1)
+
+
 def merge_metadata(current: dict, patch: object) -> dict:
     """Apply a JSON merge patch (``None`` removes a key) and check keys and total size."""
     if not isinstance(patch, dict):
@@ -64,6 +85,7 @@ def merge_metadata(current: dict, patch: object) -> dict:
             merged.pop(key, None)
         else:
             merged[key] = value
+    check_storable(merged, "metadata")
     try:
         size = len(json.dumps(merged, default=str).encode())
     except (TypeError, ValueError) as exc:
@@ -363,5 +385,132 @@ def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
     scoped = {"conversation_id": {"$in": ids}, **scope.query()}
     messages = db.messages.delete_many(scoped).deleted_count
     db.summaries.delete_many(scoped)
+    # idempotency records belong to whoever appended (perhaps an admin): match the workspace
+    db.idempotency_keys.delete_many(
+        {"workspace_id": scope.workspace_id, "conversation_id": {"$in": ids}}
+    )
     conversations = db.conversations.delete_many({"_id": {"$in": ids}, **scope.query()})
     return Deleted(conversations.deleted_count, messages)
+
+
+def hard_delete_one(db, scope: Scope, conversation_id: object) -> Deleted:
+    """Erase one conversation (any status) with its messages; ``NotFound``/``NotOwned``."""
+    conversation = get(db, scope, conversation_id)
+    return _erase(db, scope, [conversation["_id"]])
+
+
+def archive_all(db, scope: Scope) -> int:
+    """Archive every active conversation in the scope; return how many changed."""
+    now = utcnow()
+    result = db.conversations.update_many(
+        {**scope.query(), "status": "active"},
+        {"$set": {"status": "archived", "archived_at": now, "updated_at": now}},
+    )
+    return result.modified_count
+
+
+@dataclass
+class CountedPage:
+    """A keyset page plus where it stands: how many match, how many come before it."""
+
+    page: Page
+    total: int
+    before: int
+
+
+def list_counted(
+    db,
+    scope: Scope,
+    selection: ListFilter | None = None,
+    *,
+    search_text: str | None = None,
+    sort: Sort | None = None,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> CountedPage:
+    """``list_page`` with an optional title/message search, plus totals for page numbers."""
+    selection = selection or ListFilter()
+    if search_text is not None:
+        selection.extra = {**selection.extra, **conversation_filter(db, scope, search_text)}
+    sort = sort or Sort()
+    page = list_page(db, scope, selection, sort=sort, limit=limit, cursor=cursor)
+    query = selection.query(scope)
+    total = db.conversations.count_documents(query)
+    after = sort.after(cursor)
+    remaining = db.conversations.count_documents({"$and": [query, after]}) if after else total
+    return CountedPage(page=page, total=total, before=total - remaining)
+
+
+def set_status(db, scope: Scope, conversation_id: object, status: str) -> dict:
+    """Move to ``active`` (unarchive or restore), ``archived`` or ``deleted`` (soft)."""
+    if status == "active":
+        return restore(db, scope, conversation_id)
+    if status == "archived":
+        return set_archived(db, scope, conversation_id, True)
+    if status == "deleted":
+        return soft_delete(db, scope, conversation_id)
+    raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+
+
+def patch(db, scope: Scope, conversation_id: object, *, status=None, **fields) -> dict:
+    """``update`` and a status change together: a restore first, an archive or delete last."""
+    if status == "active":
+        set_status(db, scope, conversation_id, status)
+    document = update(db, scope, conversation_id, **fields)
+    if status in ("archived", "deleted") and document["status"] != status:
+        document = set_status(db, scope, conversation_id, status)
+    return document
+
+
+@dataclass
+class OffsetPage:
+    """A limit/offset page with the total the selection holds."""
+
+    items: list[dict]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+OFFSET_MAX = 100_000
+
+
+def list_offset(
+    db,
+    scope: Scope,
+    selection: ListFilter | None = None,
+    *,
+    sort: Sort | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> OffsetPage:
+    """A limit/offset page and total (for dialects whose spec asks for offsets)."""
+    if not 1 <= limit <= LIST_LIMIT_MAX:
+        raise Invalid(f"limit must be between 1 and {LIST_LIMIT_MAX}")
+    if not 0 <= offset <= OFFSET_MAX:
+        raise Invalid(f"offset must be between 0 and {OFFSET_MAX}")
+    query = (selection or ListFilter()).query(scope)
+    cursor = db.conversations.find(query).sort((sort or Sort()).pymongo)
+    items = list(cursor.skip(offset).limit(limit))
+    return OffsetPage(items, db.conversations.count_documents(query), limit, offset)
+
+
+def delete(db, scope: Scope, conversation_id: object, *, hard: bool = False) -> dict:
+    """Soft-delete (restorable), or with ``hard`` (admins only) erase it and its messages."""
+    if not hard:
+        document = soft_delete(db, scope, conversation_id)
+        return {"id": document["_id"], "status": "deleted", "hard": False, "messages_deleted": 0}
+    if not scope.is_admin:
+        raise Forbidden("Only an admin may erase a conversation")
+    document = get(db, scope, conversation_id)
+    erased = hard_delete(db, scope, [document["_id"]])
+    return {
+        "id": document["_id"],
+        "status": "erased",
+        "hard": True,
+        "messages_deleted": erased.messages,
+    }

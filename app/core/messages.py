@@ -13,14 +13,17 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations
+from . import conversations, titles
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
+from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 
 ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
 CONTENT_PARTS_MAX = 500
+TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
+COST_CENTS_MAX = 10**12
 
 
 @dataclass
@@ -53,10 +56,12 @@ class NewMessage:
         if len(self.text or "") > TEXT_MAX or len(self.content or []) > CONTENT_PARTS_MAX:
             raise Invalid("message is too large")
         for name in ("input_tokens", "output_tokens"):
-            if getattr(self, name) < 0:
-                raise Invalid(f"{name} must not be negative")
-        if self.cost_cents < 0:
-            raise Invalid("cost_cents must not be negative")
+            if not 0 <= getattr(self, name) <= TOKENS_MAX:
+                raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
+        if not 0 <= self.cost_cents <= COST_CENTS_MAX:
+            raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
+        conversations.check_storable(self.content, "content")
+        conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
 
 
 def text_of(content: list | None) -> str:
@@ -113,6 +118,8 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     except DuplicateKeyError as exc:
         _undo_counters(db, conversation["_id"], increments, before)
         raise Conflict("a message with this id already exists") from exc
+    if conversation.get("title_source") == "default":
+        titles.generate_if_due(db, scope, conversation["_id"])
     return document
 
 
@@ -257,3 +264,90 @@ def recount(db, conversation_id: str) -> dict:
         update["$unset"] = {"last_message_at": ""}
     db.conversations.update_one({"_id": conversation_id}, update)
     return totals
+
+
+MESSAGE_PAGE_MAX = 1000
+
+
+def list_page(
+    db,
+    scope: Scope,
+    conversation_id: object,
+    *,
+    order: str = "asc",
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page:
+    """One keyset page of a conversation's messages in append order (or reversed)."""
+    if not 1 <= limit <= MESSAGE_PAGE_MAX:
+        raise Invalid(f"limit must be between 1 and {MESSAGE_PAGE_MAX}")
+    conversation = conversations.get(db, scope, conversation_id)
+    query = {"conversation_id": conversation["_id"]}
+    return fetch_page(db.messages, query, Sort("seq", order), limit, cursor)
+
+
+def latest_thread(db, scope: Scope, conversation_id: object, limit: int | None = None):
+    """The thread to the latest message, root first; with ``limit`` only its last messages."""
+    path = thread(db, scope, conversation_id)
+    return path[-limit:] if limit else path
+
+
+INITIAL_MESSAGES_MAX = 1000
+
+
+def start(db, scope: Scope, initial: list[NewMessage], **fields) -> dict:
+    """Create a conversation (``fields`` as in ``conversations.create``) with its first messages.
+
+    Every message is checked before anything is written; a failure while appending
+    erases the half-made conversation, so bad input changes nothing.
+    """
+    if len(initial) > INITIAL_MESSAGES_MAX:
+        raise Invalid(f"at most {INITIAL_MESSAGES_MAX} initial messages")
+    _check_initial(initial)
+    conversation = conversations.create(db, scope, **fields)
+    try:
+        for new in initial:
+            append(db, scope, conversation["_id"], new)
+    except BaseException:
+        conversations.hard_delete(db, scope, [conversation["_id"]])
+        raise
+    return conversations.get(db, scope, conversation["_id"])
+
+
+def _check_initial(initial: list[NewMessage]) -> None:
+    """Validate a batch; a parent must be an earlier message of the same batch."""
+    earlier: set[str] = set()
+    for new in initial:
+        new.validate()
+        parent = new.parent_message_id
+        if parent not in (None, ROOT_PARENT_ID) and parent not in earlier:
+            raise Invalid("an initial message's parent must be an earlier initial message")
+        if new.message_id:
+            earlier.add(require_id(new.message_id, "message id"))
+
+
+def detail(
+    db,
+    scope: Scope,
+    conversation_id: object,
+    *,
+    include_messages: bool = True,
+    thread_only: bool = False,
+    limit: int = 100,
+    cursor: str | None = None,
+    order: str = "asc",
+) -> dict:
+    """A conversation with a page of its messages, or with its thread (the last ``limit``)."""
+    conversation = conversations.get(db, scope, conversation_id)
+    if not include_messages:
+        return conversation
+    if thread_only:
+        path = latest_thread(db, scope, conversation["_id"], limit)
+        return {**conversation, "messages": path, "messages_has_more": False}
+    page = list_page(db, scope, conversation["_id"], order=order, limit=limit, cursor=cursor)
+    return {
+        **conversation,
+        "messages": page.items,
+        "messages_has_more": page.has_more,
+        "messages_next_cursor": page.next_cursor,
+    }

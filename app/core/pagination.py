@@ -18,7 +18,7 @@ from pymongo import ASCENDING, DESCENDING
 
 from .errors import Invalid
 
-SORT_FIELDS = ("updated_at", "created_at", "title")
+SORT_FIELDS = ("updated_at", "created_at", "title", "seq")  # seq: messages in append order
 DIRECTIONS = ("asc", "desc")
 
 
@@ -53,6 +53,8 @@ class Sort:
         value = document.get(self.field)
         if isinstance(value, datetime):
             encoded = {"t": "d", "v": value.isoformat()}
+        elif isinstance(value, int) and not isinstance(value, bool):
+            encoded = {"t": "i", "v": value}
         else:
             encoded = {"t": "s", "v": value}
         payload = {"f": self.field, "d": self.direction, "k": encoded, "id": document["_id"]}
@@ -66,14 +68,27 @@ def decode_cursor(cursor: str, sort: Sort) -> tuple[object, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         field, direction, key, last_id = payload["f"], payload["d"], payload["k"], payload["id"]
-        value = datetime.fromisoformat(key["v"]) if key["t"] == "d" else key["v"]
+        value = _decode_key(key)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
         raise Invalid("cursor is not valid") from exc
     if (field, direction) != (sort.field, sort.direction):
         raise Invalid("cursor belongs to a different sort order")
-    if not isinstance(last_id, str) or not (value is None or isinstance(value, str | datetime)):
+    if not isinstance(last_id, str) or not (
+        value is None or isinstance(value, str | datetime | int)
+    ):
         raise Invalid("cursor is not valid")
     return value, last_id
+
+
+def _decode_key(key: dict) -> object:
+    """A cursor's sort value: a datetime (``d``), an integer (``i``) or a string."""
+    if key["t"] == "d":
+        return datetime.fromisoformat(key["v"])
+    if key["t"] == "i":
+        if not isinstance(key["v"], int) or isinstance(key["v"], bool):
+            raise ValueError("integer cursor key expected")
+        return key["v"]
+    return key["v"]
 
 
 @dataclass

@@ -9,8 +9,10 @@ server; user input is always escaped, so ``.*`` or ``$gt`` are plain text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
-from .errors import Invalid
+from . import conversations
+from .errors import Invalid, Unavailable
 from .scope import Scope
 
 BACKENDS = ("regex", "text")
@@ -45,3 +47,83 @@ def conversation_filter(db, scope: Scope, text: str) -> dict:
     text = clean_query(text)
     by_message = conversations_with_matching_messages(db, scope, text)
     return {"$or": [{"title": pattern(text)}, {"_id": {"$in": by_message}}]}
+
+
+@dataclass
+class Matches:
+    """Which conversations matched a search, and through which field."""
+
+    text: str
+    backend: str
+    title_ids: set[str] | None  # None: titles are matched by the regex in ``query``
+    message_ids: set[str]
+
+    def query(self) -> dict:
+        """A conversations filter selecting every match."""
+        if self.title_ids is None:
+            return {
+                "$or": [{"title": pattern(self.text)}, {"_id": {"$in": sorted(self.message_ids)}}]
+            }
+        return {"_id": {"$in": sorted(self.title_ids | self.message_ids)}}
+
+    def fields_for(self, conversation: dict) -> list[str]:
+        """``title`` and/or ``messages``: where ``conversation`` matched."""
+        fields = []
+        if self._title_matches(conversation):
+            fields.append("title")
+        if conversation["_id"] in self.message_ids:
+            fields.append("messages")
+        return fields
+
+    def _title_matches(self, conversation: dict) -> bool:
+        if self.title_ids is not None:
+            return conversation["_id"] in self.title_ids
+        return re.search(re.escape(self.text), conversation.get("title") or "", re.I) is not None
+
+
+def find_matches(db, scope: Scope, text: object, backend: str = "regex") -> Matches:
+    """Match ``text`` against titles and message text with the chosen backend."""
+    if backend not in BACKENDS:
+        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
+    text = clean_query(text)
+    if backend == "regex":
+        return Matches(
+            text, backend, None, set(conversations_with_matching_messages(db, scope, text))
+        )
+    return _text_matches(db, scope, text)
+
+
+def _text_matches(db, scope: Scope, text: str) -> Matches:
+    """The ``text`` backend: MongoDB text indexes (word stems, not substrings)."""
+    search = {**scope.query(), "$text": {"$search": text}}
+    by_conversation = [
+        {"$match": search},
+        {"$group": {"_id": "$conversation_id"}},
+        {"$limit": MATCHING_CONVERSATIONS_MAX},
+    ]
+    try:
+        found = db.conversations.find(search, {"_id": 1}).limit(MATCHING_CONVERSATIONS_MAX)
+        titles = [doc["_id"] for doc in found]
+        by_message = [row["_id"] for row in db.messages.aggregate(by_conversation)]
+    except NotImplementedError as exc:  # mongomock has no $text
+        raise Unavailable("the text search backend needs a MongoDB server") from exc
+    return Matches(text, "text", set(titles), set(by_message))
+
+
+def search_page(
+    db,
+    scope: Scope,
+    text: object,
+    selection,
+    *,
+    sort=None,
+    limit: int = 20,
+    cursor: str | None = None,
+    backend: str = "regex",
+):
+    """A keyset page of conversations matching ``text``, each with ``matched_fields``."""
+    matches = find_matches(db, scope, text, backend)
+    chosen = replace(selection, extra={**selection.extra, **matches.query()})
+    page = conversations.list_page(db, scope, chosen, sort=sort, limit=limit, cursor=cursor)
+    page.items = [{**c, "matched_fields": matches.fields_for(c)} for c in page.items]
+    return page

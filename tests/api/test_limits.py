@@ -21,24 +21,24 @@ def forking(app_config):
     app_config.update(FORK_USER_MAX=3, FORK_IP_MAX=5)
     app = create_app(app_config)
     blueprint = require_auth(Blueprint("fake_fork", __name__))
-    blueprint.add_url_rule("/api/convos/fork", view_func=fake_fork, methods=["POST"])
+    blueprint.add_url_rule("/api/test-only/fork", view_func=fake_fork, methods=["POST"])
     app.register_blueprint(blueprint)
     return app.test_client()
 
 
 def test_fork_user_limit(forking, auth):
     for _ in range(3):
-        assert forking.post("/api/convos/fork", headers=auth("alice")).status_code == 200
-    refused = forking.post("/api/convos/fork", headers=auth("alice"))
+        assert forking.post("/api/test-only/fork", headers=auth("alice")).status_code == 200
+    refused = forking.post("/api/test-only/fork", headers=auth("alice"))
     assert refused.status_code == 429
     assert refused.json == {"error": "Too many fork or duplicate requests, try again later"}
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert forking.post("/api/convos/fork", headers=auth("bob")).status_code == 200
+    assert forking.post("/api/test-only/fork", headers=auth("bob")).status_code == 200
 
 
 def test_fork_ip_limit_spans_users(forking, auth):
     statuses = [
-        forking.post("/api/convos/fork", headers=auth(user)).status_code
+        forking.post("/api/test-only/fork", headers=auth(user)).status_code
         for user in ("a", "b", "c", "d", "e", "f")
     ]
     assert statuses == [200] * 5 + [429]

@@ -167,3 +167,25 @@ def test_list_limit_bounds(db, alice):
     with pytest.raises(Invalid):
         conversations.list_page(db, alice, limit=101)
     assert conversations.list_page(db, alice, sort=Sort("title", "asc")).items == []
+
+
+def nested(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"k": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{"n": 2**63}, {"n": [-(2**63) - 1]}, {"n": {"$gt": 1}}, {"n": nested(40)}],
+)
+def test_metadata_a_bson_document_cannot_hold_is_invalid(db, alice, metadata):
+    with pytest.raises(Invalid):
+        conversations.create(db, alice, metadata=metadata)
+    assert db.conversations.count_documents({}) == 0
+
+
+def test_metadata_at_the_limits_is_stored(db, alice):
+    metadata = {"big": 2**63 - 1, "small": -(2**63), "deep": nested(30)}
+    assert conversations.create(db, alice, metadata=metadata)["metadata"] == metadata

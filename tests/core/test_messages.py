@@ -174,3 +174,11 @@ def test_recount_matches_appends(db, alice):
     after = conversations.get(db, alice, conv["_id"])
     for key in ("message_count", "total_input_tokens", "last_message_at", "latest_message_id"):
         assert after[key] == before[key]
+
+
+def test_bad_metadata_is_refused_before_counters_move(db, alice):
+    conv = conversations.create(db, alice)
+    with pytest.raises(Invalid):
+        messages.append(db, alice, conv["_id"], New(role="user", text="x", metadata={"bad key": 1}))
+    assert db.messages.count_documents({}) == 0
+    assert conversations.get(db, alice, conv["_id"])["message_count"] == 0

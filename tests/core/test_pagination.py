@@ -93,3 +93,25 @@ def test_bad_cursors_are_invalid(db, alice, many, cursor):
 def test_bad_sorts_are_invalid(field, direction):
     with pytest.raises(Invalid):
         Sort(field, direction)
+
+
+def test_integer_keys_page_messages_by_seq(db, alice):
+    from app.core import messages
+
+    conv = conversations.create(db, alice)
+    made = [
+        messages.append(db, alice, conv["_id"], messages.NewMessage(role="user", text=str(i)))
+        for i in range(5)
+    ]
+    page = messages.list_page(db, alice, conv["_id"], limit=2)
+    rest = messages.list_page(db, alice, conv["_id"], limit=10, cursor=page.next_cursor)
+    assert [m["_id"] for m in page.items + rest.items] == [m["_id"] for m in made]
+    assert Sort("seq", "asc").after(page.next_cursor) != {}
+
+
+@pytest.mark.parametrize("key", [{"t": "i", "v": "3"}, {"t": "i", "v": True}, {"t": "i"}])
+def test_integer_cursor_keys_must_be_integers(key):
+    payload = {"f": "seq", "d": "asc", "k": key, "id": "x"}
+    raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    with pytest.raises(Invalid):
+        Sort("seq", "asc").after(raw)

@@ -46,3 +46,39 @@ def test_metacharacters_are_literal(db, alice, corpus, text, expected):
 def test_bad_queries_are_invalid(db, alice, bad):
     with pytest.raises(Invalid):
         search.conversation_filter(db, alice, bad)
+
+
+def test_matches_say_which_field_matched(db, alice, corpus):
+    a, b = corpus
+    matches = search.find_matches(db, alice, "POSTGRES")
+    query = {**alice.query(), **matches.query()}
+    found = {c["_id"]: matches.fields_for(c) for c in db.conversations.find(query)}
+    assert found == {a["_id"]: ["title"], b["_id"]: ["messages"]}
+
+
+def test_search_page_combines_matches_with_list_filters(db, alice, corpus):
+    a, _ = corpus
+    conversations.set_archived(db, alice, a["_id"], True)
+    archived = conversations.ListFilter(statuses=("archived",))
+    page = search.search_page(db, alice, "postgres", archived)
+    assert [(c["_id"], c["matched_fields"]) for c in page.items] == [(a["_id"], ["title"])]
+    everything = search.search_page(db, alice, "postgres", conversations.ListFilter(), limit=1)
+    assert everything.has_more is True
+
+
+def test_unknown_backend_is_invalid(db, alice):
+    with pytest.raises(Invalid):
+        search.find_matches(db, alice, "x", backend="elastic")
+
+
+def test_text_backend_matches_by_id(db, alice, corpus):
+    """Text-index matches are id sets; on mongomock the backend answers Unavailable."""
+    from app.core.errors import Unavailable
+
+    try:
+        matches = search.find_matches(db, alice, "postgres", backend="text")
+    except Unavailable:
+        matches = search.Matches("postgres", "text", {corpus[0]["_id"]}, {corpus[1]["_id"]})
+    assert matches.query() == {"_id": {"$in": sorted([corpus[0]["_id"], corpus[1]["_id"]])}}
+    assert matches.fields_for(corpus[0]) == ["title"]
+    assert matches.fields_for(corpus[1]) == ["messages"]

@@ -6,8 +6,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import current_scope, require_auth
+from ..docs import error_responses
 from ..limits import import_limits
 from ..uploads import ImportFileSchema, cap_upload_size, import_upload
+from . import LibreChatErrorSchema
 
 blp = require_auth(
     Blueprint(
@@ -34,19 +36,23 @@ class ImportedSchema(Schema):
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
 
 
-class ImportErrorSchema(Schema):
-    error = fields.String()
+ERRORS = {
+    400: "No `file`, or a malformed or unknown format: the message names the conversation "
+    "and field.",
+    401: 'Missing or invalid token: `{"error": "Unauthorized", "message": …}`.',
+    409: "The file holds ids that already exist.",
+    413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
+    415: "The file is neither JSON nor a ZIP archive.",
+    429: "Import rate limit reached (per IP or per user); see `Retry-After`.",
+}
+documents_errors = error_responses(blp, LibreChatErrorSchema, ERRORS)
 
 
 @blp.route("/import", methods=["POST"])
 @blp.arguments(ImportFileSchema, location="files")
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.response(201, ImportedSchema)
-@blp.alt_response(400, schema=ImportErrorSchema, description="Malformed or unknown format.")
-@blp.alt_response(401, schema=ImportErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(413, schema=ImportErrorSchema, description="File above the size cap.")
-@blp.alt_response(415, schema=ImportErrorSchema, description="Neither JSON nor ZIP.")
-@blp.alt_response(429, schema=ImportErrorSchema, description="Import rate limit reached.")
+@documents_errors(400, 401, 409, 413, 415, 429)
 @import_limits
 def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).

@@ -13,4 +13,4 @@ blp = require_auth(
     )
 )
 
-from . import conversations  # noqa: E402,F401  (registers the routes)
+from . import conversations, insights, messages  # noqa: E402,F401  (registers the routes)

@@ -1,13 +1,42 @@
-"""``/v1/conversations`` routes."""
+"""``/v1/conversations`` routes: list, create, read, change, delete."""
 
 from __future__ import annotations
 
-from ...core import conversations
+from ...core import conversations, messages
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope
+from ..docs import error_responses
 from . import blp
-from .schemas import ConversationPageSchema, ListQuerySchema, PlatformErrorSchema
+from .schemas import (
+    ConversationCreateSchema,
+    ConversationDetailEnvelopeSchema,
+    ConversationDetailQuerySchema,
+    ConversationEnvelopeSchema,
+    ConversationPageSchema,
+    ConversationPatchSchema,
+    DeletedEnvelopeSchema,
+    DeleteQuerySchema,
+    ListQuerySchema,
+    PlatformErrorSchema,
+)
+
+ERRORS = {
+    400: "Bad cursor, filter or value.",
+    401: "Missing or invalid token.",
+    403: "Not allowed for this token (admin-only option).",
+    404: "No such conversation in the caller's reach.",
+    409: "Conflicting state (e.g. an id already in use).",
+    422: "The query string or body failed validation.",
+}
+
+
+documents_errors = error_responses(blp, PlatformErrorSchema, ERRORS)
+
+
+def page_body(page) -> dict:
+    """The ``{data, has_more, next_cursor}`` body of a keyset page."""
+    return {"data": page.items, "has_more": page.has_more, "next_cursor": page.next_cursor}
 
 
 def list_filter(args: dict) -> conversations.ListFilter:
@@ -34,11 +63,7 @@ def scope_for(args: dict):
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConversationPageSchema)
-@blp.alt_response(400, schema=PlatformErrorSchema, description="Bad cursor or filter.")
-@blp.alt_response(401, schema=PlatformErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(
-    403, schema=PlatformErrorSchema, description="`user_id` of another user, not admin."
-)
+@documents_errors(400, 401, 403, 422)
 def list_conversations(args):
     """List the caller's conversations, newest first, one keyset page at a time.
 
@@ -53,4 +78,68 @@ def list_conversations(args):
         limit=args["limit"],
         cursor=args.get("cursor"),
     )
-    return {"data": page.items, "has_more": page.has_more, "next_cursor": page.next_cursor}
+    return page_body(page)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(ConversationCreateSchema)
+@blp.response(201, ConversationEnvelopeSchema)
+@documents_errors(400, 401, 404, 409, 422)
+def create_conversation(body):
+    """Create a conversation, optionally with its first messages.
+
+    Initial messages are appended in order, each under the previous one unless it
+    names an earlier initial message as `parent_message_id`.
+    """
+    initial = body.pop("messages")
+    return {"data": messages.start(mongo.db, current_scope(), initial, **body)}
+
+
+@blp.route("/<conversation_id>")
+@blp.arguments(ConversationDetailQuerySchema, location="query")
+@blp.response(200, ConversationDetailEnvelopeSchema)
+@documents_errors(400, 401, 404, 422)
+def get_conversation(args, conversation_id):
+    """A conversation with a page of its messages (or only its current thread).
+
+    Soft-deleted conversations are still readable here (status `deleted`), so they
+    can be restored.
+    """
+    document = messages.detail(
+        mongo.db,
+        current_scope(),
+        conversation_id,
+        include_messages=args["include_messages"],
+        thread_only=args["thread"],
+        limit=args["messages_limit"],
+        cursor=args.get("messages_cursor"),
+        order=args["messages_order"],
+    )
+    return {"data": document}
+
+
+@blp.route("/<conversation_id>", methods=["PATCH"])
+@blp.arguments(ConversationPatchSchema)
+@blp.response(200, ConversationEnvelopeSchema)
+@documents_errors(400, 401, 404, 422)
+def update_conversation(body, conversation_id):
+    """Change title, merge metadata, replace tags, or change status.
+
+    `status`: `archived` archives; `active` unarchives or restores a soft-deleted
+    conversation; `deleted` soft-deletes. Metadata keys are 1-64 letters, digits,
+    `_` or `-`; `null` removes a key; the merged metadata is at most 16 KiB of JSON.
+    """
+    return {"data": conversations.patch(mongo.db, current_scope(), conversation_id, **body)}
+
+
+@blp.route("/<conversation_id>", methods=["DELETE"])
+@blp.arguments(DeleteQuerySchema, location="query")
+@blp.response(200, DeletedEnvelopeSchema)
+@documents_errors(401, 403, 404, 422)
+def delete_conversation(args, conversation_id):
+    """Soft-delete a conversation (hidden from lists, restorable with `status: active`).
+
+    `?hard=true` (admin tokens only) erases the conversation and its messages.
+    """
+    result = conversations.delete(mongo.db, current_scope(), conversation_id, hard=args["hard"])
+    return {"data": result}

@@ -12,9 +12,10 @@ from marshmallow import Schema, fields, validate
 from ...core import exports
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..docs import error_responses
+from ..errors import PlatformErrorSchema
 from ..limits import import_limits
 from ..uploads import ImportFileSchema, cap_upload_size, import_upload
-from .schemas import PlatformErrorSchema
 
 blp = require_auth(
     Blueprint(
@@ -27,6 +28,20 @@ blp = require_auth(
 users_blp = require_auth(
     Blueprint("v1_users", __name__, url_prefix="/v1/users", description="Platform API: users.")
 )
+blp.before_request(cap_upload_size)
+ERRORS = {
+    400: "A malformed or unknown format: the message names the conversation and field.",
+    401: "Missing or invalid token.",
+    403: "Another user's data, and the token is not an admin's.",
+    404: "No such conversation in the caller's reach.",
+    409: "The file holds ids that already exist.",
+    413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
+    415: "The file is neither JSON nor a ZIP archive.",
+    422: "No `file` part, or a bad query parameter.",
+    429: "Import rate limit reached (per IP or per user); see `Retry-After`.",
+}
+documents_errors = error_responses(blp, PlatformErrorSchema, ERRORS)
+documents_user_errors = error_responses(users_blp, PlatformErrorSchema, ERRORS)
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
 MIMETYPES = {"json": "application/json", "ndjson": "application/x-ndjson"}
 
@@ -94,13 +109,7 @@ def download(body, filename: str, fmt: str = "json") -> Response:
 @blp.arguments(ImportFileSchema, location="files")
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.response(201, ImportResponseSchema)
-@blp.alt_response(400, schema=PlatformErrorSchema, description="Malformed or unknown format.")
-@blp.alt_response(401, schema=PlatformErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(409, schema=PlatformErrorSchema, description="Ids in the file already exist.")
-@blp.alt_response(413, schema=PlatformErrorSchema, description="File above the size cap.")
-@blp.alt_response(415, schema=PlatformErrorSchema, description="Neither JSON nor ZIP.")
-@blp.alt_response(422, schema=PlatformErrorSchema, description="No `file` part.")
-@blp.alt_response(429, schema=PlatformErrorSchema, description="Import rate limit reached.")
+@documents_errors(400, 401, 409, 413, 415, 422, 429)
 @import_limits
 def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
@@ -113,13 +122,9 @@ def import_conversations(files, args):
     return {"data": report}
 
 
-blp.before_request(cap_upload_size)
-
-
 @blp.route("/<conversation_id>/export")
 @blp.response(200, ExportDocumentSchema, description="A JSON download (Colloquy format).")
-@blp.alt_response(401, schema=PlatformErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(404, schema=PlatformErrorSchema, description="No such conversation.")
+@documents_errors(401, 404)
 def export_conversation(conversation_id):
     """Export one conversation with all its messages, summaries and metadata.
 
@@ -133,8 +138,7 @@ def export_conversation(conversation_id):
 @blp.route("/export/user/<user_id>")
 @blp.arguments(ExportQuerySchema, location="query")
 @blp.response(200, ExportDocumentSchema, description="A JSON (or NDJSON) download, streamed.")
-@blp.alt_response(401, schema=PlatformErrorSchema, description="Missing or invalid token.")
-@blp.alt_response(403, schema=PlatformErrorSchema, description="Another user, not admin.")
+@documents_errors(400, 401, 403, 422)
 def export_user(args, user_id):
     """Export every conversation, message, summary and tag of a user (GDPR).
 
@@ -148,8 +152,7 @@ def export_user(args, user_id):
 
 @users_blp.route("/<user_id>/data", methods=["DELETE"])
 @users_blp.response(200, ErasedResponseSchema)
-@users_blp.alt_response(401, schema=PlatformErrorSchema, description="Missing or invalid token.")
-@users_blp.alt_response(403, schema=PlatformErrorSchema, description="Not an admin.")
+@documents_user_errors(400, 401, 403)
 def erase_user(user_id):
     """Erase everything of a user in the workspace (GDPR; admins only).
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import string
+import urllib.parse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core import conversations, messages
 from app.core.messages import NewMessage
@@ -166,3 +170,50 @@ def test_static_export_paths_are_not_shadowed_by_id_routes(app, client, auth, hi
     )
     response = client.get("/v1/conversations/export/user/alice", headers=auth("alice"))
     assert response.json["format"] == "colloquy.export"
+
+
+DOCUMENTED = {
+    ("post", "/api/convos/import"): {"201", "400", "401", "413", "415", "429"},
+    ("post", "/v1/conversations/import"): {"201", "400", "401", "413", "415", "422", "429"},
+    ("get", "/v1/conversations/{conversation_id}/export"): {"200", "401", "404"},
+    ("get", "/v1/conversations/export/user/{user_id}"): {"200", "401", "403"},
+    ("delete", "/v1/users/{user_id}/data"): {"200", "401", "403"},
+}
+
+
+def test_transfer_routes_have_a_summary_and_their_error_statuses(client):
+    spec = client.get("/openapi.json").json
+    for (method, path), statuses in DOCUMENTED.items():
+        operation = spec["paths"][path][method]
+        assert operation["summary"], (method, path)
+        assert statuses <= set(operation["responses"]), (method, path)
+    librechat = spec["paths"]["/api/convos/import"]["post"]["responses"]
+    assert librechat["413"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "LibreChatError"
+    )
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    user=st.text(min_size=1, max_size=30).filter(lambda u: "/" not in u and u.strip() == u),
+    params=st.dictionaries(
+        st.sampled_from(["format", "duplicates", "allowDuplicates"]),
+        st.text(alphabet=string.printable, max_size=20),
+        max_size=2,
+    ),
+)
+def test_transfer_routes_never_5xx(client, auth, user, params):
+    headers = auth("alice")
+    quoted = urllib.parse.quote(user, safe="")
+    for method, path in (
+        ("get", f"/v1/conversations/export/user/{quoted}"),
+        ("get", f"/v1/conversations/{quoted}/export"),
+        ("delete", f"/v1/users/{quoted}/data"),
+        ("post", "/v1/conversations/import"),
+        ("post", "/api/convos/import"),
+    ):
+        response = getattr(client, method)(path, query_string=params, headers=headers)
+        response.get_data()
+        assert response.status_code < 500, (method, path, response.status_code)

@@ -1,0 +1,114 @@
+"""Conversation statistics, computed with aggregation pipelines (seed 001's shape).
+
+The selection is the caller's conversations (every status) narrowed by source,
+assistant and a creation-date range. Totals sum the selected conversations'
+counters; ``activity_by_day`` counts, per UTC day, the selected conversations
+created that day and the messages appended to them that day, so the days add
+up to ``total_conversations`` and ``total_messages``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .conversations import ListFilter
+from .errors import Invalid
+from .scope import Scope
+
+DAY_FORMAT = "%Y-%m-%d"
+FILTERED_CONVERSATIONS_MAX = 100_000
+TOTAL_FIELDS = ("total_input_tokens", "total_output_tokens", "total_cost_cents")
+
+
+def selection(
+    source: str | None = None,
+    assistant_id: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> ListFilter:
+    """What the statistics cover: every status, optionally narrowed."""
+    return ListFilter(
+        statuses=None,
+        source=source,
+        assistant_id=assistant_id,
+        created_after=created_after,
+        created_before=created_before,
+    )
+
+
+def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
+    """The statistics of ``chosen`` (default: everything in scope)."""
+    chosen = chosen or selection()
+    match = chosen.query(scope)
+    totals = _totals(db, match)
+    return {
+        **totals,
+        "conversations_by_source": _by_source(db, match),
+        "activity_by_day": _activity(db, scope, chosen, match),
+    }
+
+
+def _status_count(status: str) -> dict:
+    return {"$sum": {"$cond": [{"$eq": ["$status", status]}, 1, 0]}}
+
+
+def _totals(db, match: dict) -> dict:
+    group = {
+        "_id": None,
+        "total_conversations": {"$sum": 1},
+        "active_conversations": _status_count("active"),
+        "archived_conversations": _status_count("archived"),
+        "deleted_conversations": _status_count("deleted"),
+        "total_messages": {"$sum": "$message_count"},
+        **{name: {"$sum": f"${name}"} for name in TOTAL_FIELDS},
+    }
+    rows = list(db.conversations.aggregate([{"$match": match}, {"$group": group}]))
+    totals = {name: 0 for name in group if name != "_id"}
+    if rows:
+        totals.update({k: v for k, v in rows[0].items() if k != "_id"})
+    return totals
+
+
+def _by_source(db, match: dict) -> dict[str, int]:
+    pipeline = [
+        {"$match": match},
+        {"$group": {"_id": "$source", "count": {"$sum": 1}}},
+        {"$sort": {"count": -1, "_id": 1}},
+    ]
+    return {row["_id"]: row["count"] for row in db.conversations.aggregate(pipeline)}
+
+
+def _per_day(collection, match: dict) -> dict[str, int]:
+    pipeline = [
+        {"$match": match},
+        {
+            "$group": {
+                "_id": {"$dateToString": {"format": DAY_FORMAT, "date": "$created_at"}},
+                "count": {"$sum": 1},
+            }
+        },
+    ]
+    return {row["_id"]: row["count"] for row in collection.aggregate(pipeline)}
+
+
+def _activity(db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
+    conversations = _per_day(db.conversations, match)
+    messages = _per_day(db.messages, _messages_match(db, scope, chosen, match))
+    return [
+        {"date": day, "conversations": conversations.get(day, 0), "messages": messages.get(day, 0)}
+        for day in sorted(conversations.keys() | messages.keys())
+    ]
+
+
+def _messages_match(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
+    """Messages of the selected conversations (all of the scope's when nothing narrows)."""
+    narrowed = any(
+        getattr(chosen, name) is not None
+        for name in ("source", "assistant_id", "created_after", "created_before")
+    )
+    if not narrowed:
+        return scope.query()
+    ids = db.conversations.distinct("_id", match)
+    if len(ids) > FILTERED_CONVERSATIONS_MAX:
+        raise Invalid("too many conversations match; narrow the date range or filters")
+    return {**scope.query(), "conversation_id": {"$in": ids}}
