@@ -28,7 +28,7 @@ from .scope import Scope
 
 INTERNAL_FIELDS = ("_id", "import_batch")
 FORMATS = ("json", "ndjson")
-USER_COLLECTIONS = ("messages", "summaries", "conversations", "tags")
+USER_COLLECTIONS = ("messages", "summaries", "conversations", "tags", "idempotency_keys")
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -170,13 +170,17 @@ class Erased:
     messages: int
     summaries: int
     tags: int
+    idempotency_keys: int
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def erase_user(db, scope: Scope, user_id: object) -> Erased:
-    """Delete everything of ``user_id`` in the caller's workspace (admins only)."""
+    """Delete everything of ``user_id`` in the caller's workspace (admins only).
+
+    Every per-user collection is listed in ``USER_COLLECTIONS``; a new one must be added.
+    """
     if not scope.is_admin:
         raise Forbidden("Only an admin may erase a user's data")
     target = user_scope(scope, user_id)

@@ -13,7 +13,7 @@ from app.core.errors import Forbidden, Invalid
 from app.core.messages import NewMessage
 from app.core.scope import Scope
 
-COLLECTIONS = ("conversations", "messages", "summaries", "tags")
+COLLECTIONS = ("conversations", "messages", "summaries", "tags", "idempotency_keys")
 
 
 def build_history(db, scope: Scope) -> dict:
@@ -71,6 +71,7 @@ def build_history(db, scope: Scope) -> dict:
     for position, tag in enumerate(["travel", "2024"]):
         db.tags.insert_one(
             {
+                "_id": f"tag-{scope.actor_id}-{tag}",
                 **scope.query(),
                 "tag": tag,
                 "description": f"about {tag}",
@@ -88,10 +89,8 @@ def stored(db, user_id: str) -> dict:
         documents = []
         for document in db[name].find({"user_id": user_id}):
             document.pop("import_batch", None)
-            if name == "tags":
-                document.pop("_id")
             documents.append(document)
-        result[name] = sorted(documents, key=lambda d: d.get("_id") or d["tag"])
+        result[name] = sorted(documents, key=lambda d: d["_id"])
     return result
 
 
@@ -234,6 +233,7 @@ def test_erasure_is_admin_only_and_leaves_others(db, alice, bob):
         "messages": 4,
         "summaries": 1,
         "tags": 2,
+        "idempotency_keys": 0,
     }
     assert all(db[name].count_documents({"user_id": "bob"}) == 0 for name in COLLECTIONS)
     assert db.messages.count_documents({"user_id": "alice"}) == 4
@@ -285,3 +285,14 @@ def test_bad_ndjson_exports(db, alice, lines, match):
     with pytest.raises(Invalid, match=match):
         importers.import_file(db, alice, io.BytesIO("\n".join(lines).encode()))
     assert db.conversations.count_documents({}) == 0
+
+
+def test_imported_tags_go_after_the_users_own(db, alice, bob):
+    build_history(db, alice)
+    body = user_export(db, alice).encode()
+    db.tags.insert_one({"_id": "t-bob", **bob.query(), "tag": "mine", "position": 0})
+    report = importers.import_file(db, bob, io.BytesIO(body))
+    assert report.tags == 2
+    positions = {t["tag"]: t["position"] for t in db.tags.find(bob.query())}
+    assert positions == {"mine": 0, "travel": 1, "2024": 2}
+    assert not any(t["_id"].startswith("tag-alice") for t in db.tags.find(bob.query()))

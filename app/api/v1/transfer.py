@@ -89,6 +89,7 @@ class ErasedSchema(Schema):
     messages = fields.Integer()
     summaries = fields.Integer()
     tags = fields.Integer()
+    idempotency_keys = fields.Integer()
 
 
 class ErasedResponseSchema(Schema):

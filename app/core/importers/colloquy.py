@@ -86,7 +86,6 @@ class TagList:
 
     def prepare(self, owner: Scope, batch_id: str) -> Prepared:
         for tag in self.tags:
-            tag.pop("_id", None)
             tag.update(owner.query(), import_batch=batch_id)
         return Prepared(None, [], tags=self.tags)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError
 
+from ..clock import new_id
 from ..errors import Conflict, PayloadTooLarge
 from ..scope import Scope
 from .colloquy import with_fresh_ids
@@ -72,11 +73,20 @@ class BatchWriter:
         return self.db.conversations.find_one({"_id": conversation_id}, {"_id": 1}) is not None
 
     def _add_tags(self, tags: list[dict]) -> None:
+        """Tags the user does not have yet, after theirs; ids kept unless taken."""
+        mine = list(self.db.tags.find(self.owner.query(), {"tag": 1, "position": 1}))
+        names = {t.get("tag") for t in mine}
+        offset = max((t.get("position") or 0 for t in mine), default=-1) + 1 if mine else 0
         for tag in tags:
-            exists = self.db.tags.find_one({**self.owner.query(), "tag": tag.get("tag")})
-            if exists is None and all(t.get("tag") != tag.get("tag") for t in self.pending["tags"]):
-                self.pending["tags"].append(tag)
-                self.counts.tags += 1
+            if tag.get("tag") in names:
+                continue
+            names.add(tag.get("tag"))
+            taken = "_id" not in tag or self.db.tags.find_one({"_id": tag["_id"]}) is not None
+            tag["_id"] = new_id() if taken else tag["_id"]
+            if isinstance(tag.get("position"), int | float):
+                tag["position"] += offset
+            self.pending["tags"].append(tag)
+            self.counts.tags += 1
 
     def flush(self) -> None:
         """Write what is pending: conversations first, so no message is ever orphaned."""

@@ -141,10 +141,24 @@ def test_export_then_import_round_trips_over_http(client, auth, history, app_db)
 
 
 def test_erasure_reports_what_was_removed(client, auth, history, app_db):
+    first = history["alice"][0]["_id"]
+    appended = client.post(
+        f"/v1/conversations/{first}/messages",
+        json={"role": "user", "content": "once"},
+        headers={**auth("alice"), "Idempotency-Key": "k-1"},
+    )
+    assert appended.status_code == 201, appended.json
     response = client.delete("/v1/users/alice/data", headers=auth("root", role="admin"))
     assert response.status_code == 200
     assert response.json == {
-        "data": {"user_id": "alice", "conversations": 2, "messages": 6, "summaries": 0, "tags": 0}
+        "data": {
+            "user_id": "alice",
+            "conversations": 2,
+            "messages": 7,
+            "summaries": 0,
+            "tags": 0,
+            "idempotency_keys": 1,
+        }
     }
     assert app_db.messages.count_documents({"user_id": "alice"}) == 0
     assert app_db.messages.count_documents({"user_id": "bob"}) == 1
