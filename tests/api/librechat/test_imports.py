@@ -178,3 +178,23 @@ def test_limits_do_not_leak_between_apps(tight_limits, client, auth, app_config)
         upload(client, auth("alice"), chatgpt_body())
     fresh = create_app(app_config).test_client()
     assert upload(fresh, auth("alice"), chatgpt_body()).status_code == 201
+
+
+def test_imported_conversations_read_back_through_librechat_routes(client, auth):
+    upload(client, auth("alice"), json.dumps(samples.librechat_flat()).encode())
+    listing = client.get("/api/convos", headers=auth("alice")).json
+    (haiku,) = [c for c in listing["conversations"] if c["title"] == "Haiku"]
+    assert haiku["endpoint"] == "openAI"
+    stored = client.get(f"/api/messages/{haiku['conversationId']}", headers=auth("alice")).json
+    texts = {m["messageId"]: m["text"] for m in stored}
+    rows = [
+        (m["text"], texts.get(m["parentMessageId"]), m["isCreatedByUser"], m["sender"])
+        for m in stored
+    ]
+    assert rows == [
+        ("Write a haiku", None, True, "User"),
+        ("Autumn moonlight...", "Write a haiku", False, "GPT-4o"),
+        ("Now about spring", "Autumn moonlight...", True, "User"),
+        ("Cherry blossoms fall", "Now about spring", False, "GPT-4o"),
+        ("Spring rain, soft and warm", "Now about spring", False, "GPT-4o"),
+    ]
