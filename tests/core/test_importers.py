@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import datetime
 
 import pytest
@@ -105,7 +107,7 @@ def test_chatgpt_browsing_quote_and_image(db, alice):
 
 
 def test_chatgpt_zip_reads_every_conversation_file_and_ignores_the_rest(db, alice):
-    report = run(db, alice, __import__("io").BytesIO(samples.chatgpt_zip()))
+    report = run(db, alice, io.BytesIO(samples.chatgpt_zip()))
     assert (report.conversations, report.messages) == (2, 8)
     assert {c["title"] for c in db.conversations.find()} == {"Sorting dicts", "Bird photo"}
 
@@ -201,3 +203,25 @@ def test_small_batches_write_the_same_result(db, alice):
     report = run(db, alice, samples.chatgpt_export(), limits=importers.Limits(batch_size=1))
     assert (report.conversations, report.messages) == (2, 8)
     assert db.messages.count_documents({}) == 8
+
+
+def test_a_conversation_without_visible_messages_is_left_out_not_fatal(db, alice):
+    hidden_only = samples.chatgpt_coding()
+    hidden_only["conversation_id"] = "abandoned"
+    hidden_only["mapping"] = {
+        key: node for key, node in hidden_only["mapping"].items() if key in ("root", "sys", "ctx")
+    }
+    report = run(db, alice, [hidden_only, samples.chatgpt_browsing()])
+    assert (report.conversations, report.empty, report.messages) == (1, 1, 3)
+    assert [c["title"] for c in db.conversations.find()] == ["Bird photo"]
+
+
+def test_zip_with_one_conversation_per_file(db, alice):
+    body = samples.zip_of(
+        {
+            "conversations/one.json": json.dumps(samples.chatgpt_coding()),
+            "conversations/two.json": json.dumps(samples.chatgpt_browsing()),
+        }
+    )
+    report = run(db, alice, io.BytesIO(body))
+    assert (report.conversations, report.messages) == (2, 8)

@@ -59,6 +59,7 @@ class ImportReportSchema(Schema):
     conversations = fields.Integer()
     messages = fields.Integer()
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
+    empty = fields.Integer(metadata={"description": "Conversations without a visible message."})
     tags = fields.Integer()
 
 

@@ -53,6 +53,7 @@ class ImportReport:
     messages: int
     skipped: int
     tags: int
+    empty: int = 0  # conversations without a visible message, left out
 
 
 def import_file(
@@ -89,6 +90,7 @@ def import_file(
         counts.messages,
         counts.skipped,
         counts.tags,
+        counts.empty,
     )
 
 

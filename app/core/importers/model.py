@@ -61,6 +61,7 @@ class Prepared:
     tags: list[dict] = field(default_factory=list)
     duplicate_query: dict | None = None  # finds an earlier import of the same conversation
     keeps_ids: bool = False  # ids come from the file (they may be taken)
+    empty: bool = False  # a conversation without one visible message, left out
 
 
 def nearest_kept(parents: dict[str, str | None], kept: set[str], where: str) -> dict:
@@ -99,7 +100,7 @@ def prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Prep
 def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Prepared:
     imported.messages = _without_empty(imported)
     if not imported.messages:
-        raise Invalid(f"{imported.where}: has no messages to import")
+        return Prepared(None, [], empty=True)  # nothing visible: nothing to import
     ordered = _tree_order(imported)
     first_time = imported.created_at or _earliest(imported.messages) or utcnow()
     conversation = conversations.new_document(

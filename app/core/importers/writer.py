@@ -27,6 +27,7 @@ class Counts:
     conversations: int = 0
     messages: int = 0
     skipped: int = 0
+    empty: int = 0
     tags: int = 0
     formats: set[str] = field(default_factory=set)
 
@@ -37,9 +38,13 @@ class BatchWriter:
         self.duplicates, self.batch_size = duplicates, batch_size
         self.counts = Counts()
         self.pending: dict[str, list[dict]] = {name: [] for name in COLLECTIONS}
-        self.seen: set[str] = set()
+        self.sources_seen: set[str] = set()  # duplicate queries met earlier in this file
+        self.ids_seen: set[str] = set()  # conversation ids written by this import
 
     def add(self, prepared: Prepared) -> None:
+        if prepared.empty:
+            self.counts.empty += 1
+            return
         if prepared.conversation is None:
             self._add_tags(prepared.tags)
             return
@@ -48,7 +53,7 @@ class BatchWriter:
             return
         if prepared.keeps_ids and self._taken(prepared.conversation["_id"]):
             prepared = with_fresh_ids(prepared)
-        self.seen.add(prepared.conversation["_id"])
+        self.ids_seen.add(prepared.conversation["_id"])
         self.pending["conversations"].append(prepared.conversation)
         self.pending["messages"].extend(prepared.messages)
         self.pending["summaries"].extend(prepared.summaries)
@@ -61,14 +66,14 @@ class BatchWriter:
         if query is None:
             return False
         key = repr(sorted(query.items()))
-        if key in self.seen:
+        if key in self.sources_seen:
             return True
-        self.seen.add(key)
+        self.sources_seen.add(key)
         found = self.db.conversations.find_one({**self.owner.query(), **query}, {"_id": 1})
         return found is not None
 
     def _taken(self, conversation_id: str) -> bool:
-        if conversation_id in self.seen:
+        if conversation_id in self.ids_seen:
             return True
         return self.db.conversations.find_one({"_id": conversation_id}, {"_id": 1}) is not None
 
