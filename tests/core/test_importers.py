@@ -225,3 +225,11 @@ def test_zip_with_one_conversation_per_file(db, alice):
     )
     report = run(db, alice, io.BytesIO(body))
     assert (report.conversations, report.messages) == (2, 8)
+
+
+def test_a_byte_order_mark_is_tolerated(db, alice):
+    body = b"\xef\xbb\xbf" + json.dumps(samples.claude_export()).encode()
+    report = run(db, alice, io.BytesIO(body))
+    assert report.conversations == 2
+    zipped = samples.zip_of({"conversations.json": body})
+    assert run(db, alice, io.BytesIO(zipped), duplicates=True).conversations == 2

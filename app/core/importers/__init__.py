@@ -22,7 +22,7 @@ from ..errors import Invalid, PayloadTooLarge
 from ..scope import Scope
 from . import chatbot_ui, chatgpt, claude, colloquy, librechat
 from .archive import ZipLimits, json_members
-from .detect import EMPTY, Detected, container, json_format, unknown_format
+from .detect import EMPTY, Detected, container, json_format, unknown_format, without_bom
 from .model import Prepared
 from .writer import BatchWriter
 
@@ -115,11 +115,11 @@ def read_items(stream, limits: Limits | None = None) -> Iterator[tuple[Detected,
     """Every conversation (and tag list) of a JSON or ZIP stream, parsed, not yet prepared."""
     limits = limits or Limits()
     if container(stream) == "json":
-        yield from _json_items(stream, "the file", required=True)
+        yield from _json_items(without_bom(stream), "the file", required=True)
         return
     recognised = 0
     for name, member in json_members(stream, limits.zip):
-        for found in _json_items(member, f"ZIP member {name}", required=False):
+        for found in _json_items(without_bom(member), f"ZIP member {name}", required=False):
             recognised += 1
             yield found
     if not recognised:

@@ -14,6 +14,7 @@ import ijson
 from ..errors import Invalid, UnsupportedMedia
 
 SNIFF_BYTES = 64
+BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 FORMATS_KNOWN = "LibreChat, ChatGPT, Claude, chatbot-ui or Colloquy"
 
@@ -36,7 +37,7 @@ def container(stream) -> str:
         raise Invalid("the file is empty")
     if head.startswith(ZIP_MAGIC):
         return "zip"
-    if head.lstrip()[:1] in (b"{", b"[", b'"'):
+    if head.removeprefix(BOM).lstrip()[:1] in (b"{", b"[", b'"'):
         return "json"
     raise UnsupportedMedia("the file is neither JSON nor a ZIP archive")
 
@@ -83,3 +84,28 @@ def _decide(keys: set[str], scalars: dict, complete: bool = False) -> str | None
 
 def unknown_format() -> Invalid:
     return Invalid(f"unrecognised file format: expected a {FORMATS_KNOWN} export")
+
+
+class WithoutBOM:
+    """A JSON stream that starts after a UTF-8 byte order mark (Windows tools write one)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.seek(0)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.inner.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) != (0, 0):
+            raise ValueError("only a rewind is supported")
+        self.inner.seek(0)
+        self.inner.read(len(BOM))
+        return 0
+
+
+def without_bom(stream):
+    """``stream`` itself, or a view of it past its byte order mark."""
+    head = stream.read(len(BOM))
+    stream.seek(0)
+    return WithoutBOM(stream) if head == BOM else stream
