@@ -52,7 +52,9 @@ def json_format(stream) -> Detected | None:
     item = "" if shape == "object" else "item"
     keys: set[str] = set()
     scalars: dict = {}
+    has_items = shape == "object"
     for prefix, event, value in events:
+        has_items = has_items or prefix.startswith("item")
         if prefix == item and event == "map_key":
             keys.add(value)
         elif shape == "object" and prefix in ("format", "version", "type"):
@@ -63,7 +65,7 @@ def json_format(stream) -> Detected | None:
         if found:
             return Detected(found, shape, scalars.get("version"))
     found = _decide(keys, scalars, complete=True)
-    if shape == "array" and not keys:
+    if not has_items:
         return EMPTY
     return Detected(found, shape, scalars.get("version")) if found else None
 
