@@ -165,6 +165,7 @@ def test_zip_with_a_corrupt_conversation_file_rolls_back_the_good_ones(db, alice
     "mutate,match",
     [
         (lambda d: d["options"].update({"$where": "sleep(1000)"}), "field 'options'"),
+        (lambda d: d["options"].update(seed=2**70), "integer"),
         (lambda d: d["messages"][0].update(content=[{"$set": 1}]), "field 'content'"),
         (lambda d: d.update(conversationId="x" * 201), "an id of 1-200 characters"),
         (lambda d: d["messages"][0].update(messageId=""), "an id of 1-200 characters"),
@@ -191,6 +192,7 @@ def colloquy_file(**changes) -> bytes:
     [
         ({"id": 42}, "field 'id' must be a string id"),
         ({"metadata": {"$gt": ""}}, "field 'metadata'"),
+        ({"extra": {"n": 2**70}}, "integer"),
         ({"status": "gone"}, "field 'status'"),
         ({"created_at": "last week"}, "field 'created_at'"),
         ({"message": {"role": "wizard"}}, "message 1: field 'role'"),

@@ -12,7 +12,7 @@ from bson import ObjectId
 from app.core import exports
 from app.core.errors import Invalid, UnsupportedMedia
 from app.core.importers import archive, chatgpt, detect
-from app.core.importers.fields import Record, label, plain_keys
+from app.core.importers.fields import Record, label
 from app.core.importers.model import (
     ImportedConversation,
     ImportedMessage,
@@ -287,17 +287,22 @@ def test_labels_name_conversations_by_position_and_title():
 
 
 @pytest.mark.parametrize(
-    "value,plain",
+    "value,problem",
     [
-        ({"a": {"b": [1, {"c": 2}]}}, True),
-        ({"$gt": ""}, False),
-        ([{"ok": 1}, {"$where": "x"}], False),
-        ({"a": {"nul\x00": 1}}, False),
-        ("just text", True),
+        ({"a": {"b": [1, {"c": 2}]}}, None),
+        ({"$gt": ""}, "cannot be stored"),
+        ([{"ok": 1}, {"$where": "x"}], "cannot be stored"),
+        ({"a": {"nul\x00": 1}}, "cannot be stored"),
+        ({"big": 2**70}, "beyond 64 bits"),
     ],
 )
-def test_plain_keys(value, plain):
-    assert plain_keys(value) is plain
+def test_values_kept_verbatim_must_be_storable(value, problem):
+    record = Record({"v": value}, "conversation 1")
+    if problem is None:
+        assert record.stored_as_is("v", value) is value
+    else:
+        with pytest.raises(Invalid, match=f"conversation 1: field 'v' .*{problem}"):
+            record.stored_as_is("v", value)
 
 
 def test_export_values_become_plain_json():

@@ -8,6 +8,7 @@ from datetime import datetime
 import ijson
 
 from ..clock import parse_time
+from ..conversations import check_storable
 from ..errors import Invalid
 
 MISSING = object()
@@ -77,27 +78,12 @@ class Record:
         return int(value)
 
     def stored_as_is(self, key: str, value):
-        """``value`` (kept verbatim in the store) if no key in it is an operator."""
-        if not plain_keys(value):
-            raise self.fail(key, "free of keys starting with '$' or holding NUL")
+        """``value`` (kept verbatim in the store) if BSON can hold it and no key is an operator."""
+        check_storable(value, f"{self.where}: field '{key}'")
         return value
 
     def child(self, raw: object, label: str) -> Record:
         return Record(raw, f"{self.where}: {label}")
-
-
-def plain_keys(value: object) -> bool:
-    """Whether no object key inside ``value`` starts with ``$`` or holds a NUL."""
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            if any(not isinstance(k, str) or k.startswith("$") or "\x00" in k for k in current):
-                return False
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return True
 
 
 def label(index: int, title: object) -> str:
