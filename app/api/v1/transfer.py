@@ -30,7 +30,8 @@ users_blp = require_auth(
 )
 blp.before_request(cap_upload_size)
 ERRORS = {
-    400: "A malformed or unknown format: the message names the conversation and field.",
+    400: "A malformed or unknown import file (the message names the conversation and "
+    "field), or an unusable user id.",
     401: "Missing or invalid token.",
     403: "Another user's data, and the token is not an admin's.",
     404: "No such conversation in the caller's reach.",

@@ -39,7 +39,7 @@ def conversation_from(record: Record) -> ImportedConversation:
         created_at=record.time("createdAt"),
         updated_at=record.time("updatedAt"),
         model=model,
-        endpoint=record.text("endpoint") or options.get("endpoint"),
+        endpoint=record.text("endpoint") or record.child(options, "options").text("endpoint"),
         settings=record.stored_as_is(
             "options", {k: v for k, v in options.items() if k not in SETTINGS_SKIPPED}
         ),
