@@ -238,3 +238,39 @@ def test_any_value_anywhere_in_a_chatgpt_file_is_a_clean_outcome(db, alice, path
         importers.import_file(db, alice, samples.as_file([document]), duplicates=True)
     except (Invalid, PayloadTooLarge, UnsupportedMedia):
         assert db.conversations.count_documents({}) == before
+
+
+EVERY_FORMAT = [
+    samples.chatgpt_export,
+    samples.librechat_flat,
+    samples.librechat_tree,
+    samples.claude_export,
+    samples.chatbot_ui_export,
+]
+
+
+def draw_location(data, document):
+    """A random container inside ``document`` and one of its keys (or indexes)."""
+    target = document
+    while True:
+        keys = list(target) if isinstance(target, dict) else list(range(len(target)))
+        key = data.draw(st.sampled_from(keys))
+        child = target[key]
+        if not isinstance(child, dict | list) or not child or data.draw(st.booleans()):
+            return target, key
+        target = child
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_value_anywhere_in_any_format_is_a_clean_outcome(db, alice, data):
+    document = data.draw(st.sampled_from(EVERY_FORMAT))()
+    target, key = draw_location(data, document)
+    target[key] = data.draw(json_values)
+    before = db.conversations.count_documents({})
+    try:
+        importers.import_file(db, alice, samples.as_file(document), duplicates=True)
+    except (Invalid, PayloadTooLarge, UnsupportedMedia):
+        assert db.conversations.count_documents({}) == before
