@@ -419,3 +419,44 @@ def chatbot_ui_export() -> dict:
 
 def as_file(document) -> io.BytesIO:
     return io.BytesIO(json.dumps(document).encode())
+
+
+def colloquy_export() -> dict:
+    """Colloquy's own export of one conversation: a branch, a pin, a summary, tags."""
+    base = {"workspace_id": "default", "user_id": "alice", "conversation_id": "col-1"}
+    messages = [
+        {"id": "cm1", **base, "parent_message_id": ZERO, "seq": 1, "role": "user"}
+        | {"text": "Plan a trip", "created_at": "2024-05-01T10:00:00.000Z", "is_pinned": True},
+        {"id": "cm2", **base, "parent_message_id": "cm1", "seq": 2, "role": "assistant"}
+        | {"text": "Lisbon!", "created_at": "2024-05-01T10:00:01.000Z", "token_count": 3},
+        {"id": "cm3", **base, "parent_message_id": "cm1", "seq": 3, "role": "assistant"}
+        | {"text": "Porto!", "created_at": "2024-05-01T10:00:02.000Z", "compacted_by": "s1"},
+    ]
+    return {
+        "format": "colloquy.export",
+        "version": 1,
+        "exported_at": "2024-06-01T00:00:00.000Z",
+        "user_id": "alice",
+        "conversations": [
+            {
+                "id": "col-1",
+                "workspace_id": "default",
+                "user_id": "alice",
+                "title": "Trip",
+                "status": "archived",
+                "tags": ["travel"],
+                "metadata": {"channel": "web"},
+                "created_at": "2024-05-01T10:00:00.000Z",
+                "updated_at": "2024-05-02T10:00:00.000Z",
+                "latest_message_id": "cm3",
+                "message_count": 3,
+                "messages": messages,
+                "summaries": [
+                    {"id": "s1", **base, "text": "A trip.", "message_ids": ["cm1", "cm3"]}
+                ],
+            }
+        ],
+        "tags": [
+            {"id": "t1", "tag": "travel", "position": 0, "created_at": "2024-01-01T00:00:00Z"}
+        ],
+    }

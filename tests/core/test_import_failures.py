@@ -246,6 +246,7 @@ EVERY_FORMAT = [
     samples.librechat_tree,
     samples.claude_export,
     samples.chatbot_ui_export,
+    samples.colloquy_export,
 ]
 
 

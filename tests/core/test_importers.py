@@ -30,7 +30,7 @@ def rows(db, conversation_doc):
     text_of = {m["_id"]: m["text"] for m in stored}
     text_of[ROOT_PARENT_ID] = None
     return [
-        (m["text"], text_of[m["parent_message_id"]], m["role"], m["sender"], m["model"])
+        (m["text"], text_of[m["parent_message_id"]], m["role"], m.get("sender"), m.get("model"))
         for m in stored
     ]
 
@@ -233,3 +233,29 @@ def test_a_byte_order_mark_is_tolerated(db, alice):
     assert report.conversations == 2
     zipped = samples.zip_of({"conversations.json": body})
     assert run(db, alice, io.BytesIO(zipped), duplicates=True).conversations == 2
+
+
+def test_colloquy_sample_keeps_ids_parents_pins_and_summaries(db, alice):
+    report = run(db, alice, samples.colloquy_export())
+    assert (report.formats, report.conversations, report.messages, report.tags) == (
+        ("colloquy",),
+        1,
+        3,
+        1,
+    )
+    trip = db.conversations.find_one({"_id": "col-1"})
+    assert (trip["status"], trip["tags"], trip["latest_message_id"]) == (
+        "archived",
+        ["travel"],
+        "cm3",
+    )
+    assert rows(db, trip) == [
+        ("Plan a trip", None, "user", None, None),
+        ("Lisbon!", "Plan a trip", "assistant", None, None),
+        ("Porto!", "Plan a trip", "assistant", None, None),
+    ]
+    pinned = db.messages.find_one({"_id": "cm1"})
+    assert pinned["is_pinned"] is True
+    assert pinned["created_at"] == datetime(2024, 5, 1, 10, 0, 0)
+    assert db.summaries.find_one({"_id": "s1"})["message_ids"] == ["cm1", "cm3"]
+    assert db.tags.find_one({"_id": "t1"})["user_id"] == "alice"

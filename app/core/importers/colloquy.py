@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import ijson
 
 from ..clock import new_id, parse_time
-from ..conversations import STATUSES, merge_metadata
+from ..conversations import STATUSES, clean_tags, merge_metadata
 from ..errors import Invalid
 from ..messages import ROLES, TEXT_MAX
 from ..scope import Scope
@@ -37,9 +37,10 @@ def read(stream, shape: str) -> Iterator:
     for index, raw in enumerate(ijson.items(stream, "conversations.item", use_float=True), 1):
         yield conversation_from(raw, index)
     stream.seek(0)
-    tags = [Record(t, f"tag {i}") for i, t in enumerate(ijson.items(stream, "tags.item"), 1)]
-    if tags:
-        yield TagList([_stored(t) for t in tags])
+    tags = ijson.items(stream, "tags.item", use_float=True)
+    found = [_tag(Record(t, f"tag {i}")) for i, t in enumerate(tags, 1)]
+    if found:
+        yield TagList(found)
 
 
 def read_ndjson(stream, shape: str) -> Iterator:
@@ -66,7 +67,7 @@ def read_ndjson(stream, shape: str) -> Iterator:
     if current is not None:
         yield conversation_from(current, count)
     if tags:
-        yield TagList([_stored(t) for t in tags])
+        yield TagList([_tag(t) for t in tags])
 
 
 def _attach(record: Record, current: dict | None, kind: str, body: dict) -> None:
@@ -128,6 +129,15 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
     for document in (*found, *summaries):
         document["conversation_id"] = conversation["_id"]
     return ColloquyConversation(conversation, found, summaries)
+
+
+def _tag(tag: Record) -> dict:
+    name = tag.text("tag", required=True)
+    if clean_tags([name]) != [name]:
+        raise tag.fail("tag", "a trimmed, non-empty tag name")
+    if "id" in tag.raw:
+        _string_id(tag, "id")
+    return _stored(tag)
 
 
 def _summary(summary: Record) -> dict:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bson.errors import InvalidDocument
 from pymongo.errors import DocumentTooLarge, DuplicateKeyError
 
 from ..clock import new_id
-from ..errors import Conflict, PayloadTooLarge
+from ..errors import Conflict, Invalid, PayloadTooLarge
 from ..scope import Scope
 from .colloquy import with_fresh_ids
 from .model import Prepared
@@ -104,6 +105,8 @@ class BatchWriter:
                     raise Conflict(f"the file holds {name} whose ids already exist") from exc
                 except DocumentTooLarge as exc:
                     raise PayloadTooLarge(f"one of the {name} is above 16 MB once stored") from exc
+                except InvalidDocument as exc:
+                    raise Invalid(f"the file holds {name} that cannot be stored: {exc}") from exc
                 documents.clear()
 
     def rollback(self) -> None:
