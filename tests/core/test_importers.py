@@ -259,3 +259,16 @@ def test_colloquy_sample_keeps_ids_parents_pins_and_summaries(db, alice):
     assert pinned["created_at"] == datetime(2024, 5, 1, 10, 0, 0)
     assert db.summaries.find_one({"_id": "s1"})["message_ids"] == ["cm1", "cm3"]
     assert db.tags.find_one({"_id": "t1"})["user_id"] == "alice"
+
+
+def test_conversations_without_an_id_are_recognised_by_their_content(db, alice):
+    export = samples.chatbot_ui_export()
+    del export["history"][0]["id"]
+    first = run(db, alice, export)
+    again = run(db, alice, export)
+    assert (first.conversations, again.conversations, again.skipped) == (1, 0, 1)
+    source = db.conversations.find_one()["import_source"]
+    assert source["format"] == "chatbot-ui"
+    assert source["id"].startswith("sha256:")
+    export["history"][0]["messages"][1]["content"] = "Risotto."
+    assert run(db, alice, export).conversations == 1

@@ -9,6 +9,7 @@ conversation is written in one batch without any read-back.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -121,17 +122,21 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
         for seq, message in enumerate(ordered, start=1)
     ]
     _count(conversation, documents, imported.updated_at)
-    duplicate_query = None
-    if imported.source_id:
-        conversation["import_source"] = {"format": imported.format, "id": imported.source_id}
-        duplicate_query = {
-            "import_source.format": imported.format,
-            "import_source.id": imported.source_id,
-        }
+    source_id = imported.source_id or content_fingerprint(imported)
+    conversation["import_source"] = {"format": imported.format, "id": source_id}
+    duplicate_query = {"import_source.format": imported.format, "import_source.id": source_id}
     conversation["import_batch"] = batch_id
     for document in documents:
         document["import_batch"] = batch_id
     return Prepared(conversation, documents, duplicate_query=duplicate_query)
+
+
+def content_fingerprint(imported: ImportedConversation) -> str:
+    """A stable id for a conversation its file gives none: a hash of title and turns."""
+    digest = hashlib.sha256((imported.title or "").encode())
+    for message in imported.messages:
+        digest.update(f"\x00{message.role}\x00{message.text}".encode())
+    return "sha256:" + digest.hexdigest()
 
 
 def _without_empty(imported: ImportedConversation) -> list[ImportedMessage]:
