@@ -94,6 +94,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel(
             [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
         ),
+        # a conversation's summaries in compaction order; the latest one (compaction, context)
+        IndexModel(
+            [("conversation_id", ASCENDING), ("number", ASCENDING)], name="conversation_number"
+        ),
     ],
     "tags": [
         _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),
