@@ -227,7 +227,15 @@ def plan(request: CompactionRequest, units: list[Unit], summariser: Summariser) 
 
 def live_thread(db, conversation: dict) -> list[dict]:
     """The thread's messages not yet compacted, root first."""
-    by_id = {m["_id"]: m for m in db.messages.find({"conversation_id": conversation["_id"]})}
+    return _live_thread(_all_messages(db, conversation), conversation)
+
+
+def _all_messages(db, conversation: dict) -> list[dict]:
+    return list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
+
+
+def _live_thread(everything: list[dict], conversation: dict) -> list[dict]:
+    by_id = {m["_id"]: m for m in everything}
     leaf = conversation.get("latest_message_id")
     thread = path_to(by_id, leaf) if leaf in by_id else []
     return [m for m in thread if m.get("compacted_by") is None]
@@ -257,7 +265,8 @@ def compact(
 
 def _run(db, conversation, request, summariser, preview: bool) -> dict:
     encoding = tokens.encoding_for(request.model or conversation.get("model")).name
-    units = units_of(live_thread(db, conversation), encoding)
+    everything = _all_messages(db, conversation)
+    units = units_of(_live_thread(everything, conversation), encoding)
     previous = summaries.latest(db, conversation, with_text=True)
     previous_cost = summary_tokens(previous and previous["text"], encoding)
     chosen = plan(request, units, summariser)
@@ -272,13 +281,14 @@ def _run(db, conversation, request, summariser, preview: bool) -> dict:
     summary = None
     if chosen.compacted and not preview:
         summary = _record(db, conversation, request, chosen, result, previous, encoding)
+        _mark(db, conversation, chosen.compacted, everything, summary["_id"])
     return _figures(conversation, request, chosen, before, after, preview, summary, result)
 
 
 def _record(db, conversation, request, chosen: Plan, result, previous, encoding) -> dict:
-    """Store the summary and mark the compacted messages with its id."""
+    """Store the summary document of this compaction."""
     ids = [m["_id"] for m in chosen.compacted]
-    summary = summaries.store(
+    return summaries.store(
         db,
         conversation,
         {
@@ -295,11 +305,24 @@ def _record(db, conversation, request, chosen: Plan, result, previous, encoding)
             "supersedes": previous["_id"] if (previous and result) else None,
         },
     )
+
+
+def _mark(db, conversation, compacted: list[dict], everything: list[dict], summary_id) -> None:
+    """Set ``compacted_by`` on ``compacted``: one update over their ``seq`` range that
+    excludes the other messages inside it (kept, on other branches), so the filter
+    stays small (a long ``$in`` is slow on mongomock and large on the wire)."""
+    ids = {m["_id"] for m in compacted}
+    first, last = min(m["seq"] for m in compacted), max(m["seq"] for m in compacted)
+    others = [m["_id"] for m in everything if first <= m["seq"] <= last and m["_id"] not in ids]
     db.messages.update_many(
-        {"conversation_id": conversation["_id"], "_id": {"$in": ids}, "compacted_by": None},
-        {"$set": {"compacted_by": summary["_id"]}},
+        {
+            "conversation_id": conversation["_id"],
+            "seq": {"$gte": first, "$lte": last},
+            "_id": {"$nin": others},
+            "compacted_by": None,
+        },
+        {"$set": {"compacted_by": summary_id}},
     )
-    return summary
 
 
 def _figures(conversation, request, chosen, before, after, preview, summary, result) -> dict:
