@@ -12,6 +12,7 @@ from pymongo.errors import PyMongoError
 from . import cli
 from .api import chat, errors, librechat, system  # noqa: F401  (dialects register)
 from .api.auth import configure_jwt
+from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.v1 import blp as v1_blueprint
 from .config import Config
 from .extensions import api, jwt, limiter, mongo
@@ -46,7 +47,8 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     jwt.init_app(app)
     configure_jwt(jwt)
     limiter.init_app(app)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [DialectErrorsPlugin()]})
+    register_error_schemas(api.spec)
     instrument(app)
 
     for blueprint in _blueprints():

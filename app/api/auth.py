@@ -51,8 +51,12 @@ def scope_from_claims(claims: dict) -> Scope:
 
 
 def authenticate() -> None:
-    """``before_request`` hook: verify the bearer token and remember the scope."""
-    verify_jwt_in_request()
+    """``before_request`` hook: verify the bearer token and remember the scope.
+
+    CORS preflights (``OPTIONS``) are exempt: flask-jwt-extended returns ``None``.
+    """
+    if verify_jwt_in_request() is None:
+        return
     g.scope = scope_from_claims(get_jwt())
 
 

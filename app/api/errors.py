@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, g, jsonify, request
+from marshmallow import Schema, fields
 from pymongo.errors import ConnectionFailure, PyMongoError
 from werkzeug.exceptions import HTTPException
 
@@ -65,13 +66,27 @@ def _flatten(tree: dict, prefix: str = ""):
             yield name, value
 
 
+class PlatformErrorDetailSchema(Schema):
+    type = fields.String(metadata={"example": "not_found"})
+    message = fields.String(metadata={"example": "Conversation not found"})
+    details = fields.Raw(metadata={"description": "Field errors, when validation failed."})
+    request_id = fields.String()
+
+
+class PlatformErrorSchema(Schema):
+    """The platform error body (``/v1`` and system routes)."""
+
+    error = fields.Nested(PlatformErrorDetailSchema)
+
+
 @dataclass(frozen=True)
 class Dialect:
-    """How one HTTP dialect speaks errors."""
+    """How one HTTP dialect speaks errors (and documents them: ``error_schema``)."""
 
     name: str
     prefixes: tuple[str, ...]
     body: Callable[[Problem], dict] = platform_body
+    error_schema: type[Schema] = PlatformErrorSchema
     validation_status: int = 422
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
 
@@ -107,12 +122,20 @@ def register_dialect(dialect: Dialect) -> None:
     _dialects.append(dialect)
 
 
-def current_dialect() -> Dialect:
-    path = request.path if request else ""
+def dialects() -> tuple[Dialect, ...]:
+    return tuple(_dialects)
+
+
+def dialect_for(path: str) -> Dialect:
+    """The dialect answering for ``path`` (the platform one outside every prefix)."""
     for dialect in _dialects:
         if any(path == p or path.startswith(p.rstrip("/") + "/") for p in dialect.prefixes):
             return dialect
     return PLATFORM
+
+
+def current_dialect() -> Dialect:
+    return dialect_for(request.path if request else "")
 
 
 def respond(problem: Problem):

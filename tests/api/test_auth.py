@@ -101,3 +101,9 @@ def test_create_token_command(app):
     assert result.exit_code == 0
     claims = pyjwt.decode(result.output.strip(), TEST_SECRET, algorithms=["HS256"])
     assert (claims["sub"], claims["role"], claims["workspace"]) == ("bob", "admin", "acme")
+
+
+def test_options_preflight_needs_no_token(client):
+    response = client.options(V1)
+    assert response.status_code == 200
+    assert "GET" in response.headers["Allow"]

@@ -4,12 +4,23 @@ Errors are ``{"error": true, "message": …}`` with the real status; another
 user's chat is a 404, as the seed documents.
 """
 
+from marshmallow import Schema, fields
+
 from ..errors import Dialect, Problem, register_dialect
+
+
+class ChatErrorSchema(Schema):
+    """The chat error body: ``{"error": true, "message"}``."""
+
+    error = fields.Boolean(metadata={"example": True})
+    message = fields.String(metadata={"example": "Chat not found"})
 
 
 def chat_body(problem: Problem) -> dict:
     return {"error": True, "message": problem.message}
 
 
-CHAT = Dialect("chat", ("/chat",), body=chat_body, validation_status=422)
+CHAT = Dialect(
+    "chat", ("/chat",), body=chat_body, error_schema=ChatErrorSchema, validation_status=422
+)
 register_dialect(CHAT)

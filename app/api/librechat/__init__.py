@@ -4,7 +4,16 @@ Wire names are LibreChat's camelCase; errors are ``{"error": message}``, and
 ``{"error": "Unauthorized", "message": …}`` for 401 and 403, as seed 002 shows.
 """
 
+from marshmallow import Schema, fields
+
 from ..errors import Dialect, Problem, register_dialect
+
+
+class LibreChatErrorSchema(Schema):
+    """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
+
+    error = fields.String(metadata={"example": "Conversation not found"})
+    message = fields.String(metadata={"example": "You don't have access to this conversation"})
 
 
 def librechat_body(problem: Problem) -> dict:
@@ -17,6 +26,7 @@ LIBRECHAT = Dialect(
     "librechat",
     ("/api",),
     body=librechat_body,
+    error_schema=LibreChatErrorSchema,
     validation_status=400,
     hides_foreign=False,  # seed 002 documents 403 for another user's conversation
 )

@@ -5,18 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ...core.conversations import LIST_LIMIT_MAX, STATUSES
+from ..errors import PlatformErrorSchema  # noqa: F401  (re-exported for the routes)
 from ..fields import UtcDateTime
-
-
-class PlatformErrorDetailSchema(Schema):
-    type = fields.String(metadata={"example": "not_found"})
-    message = fields.String(metadata={"example": "Conversation not found"})
-    details = fields.Raw(metadata={"description": "Field errors, when validation failed."})
-    request_id = fields.String()
-
-
-class PlatformErrorSchema(Schema):
-    error = fields.Nested(PlatformErrorDetailSchema)
 
 
 class ConversationSchema(Schema):
