@@ -7,7 +7,9 @@ store used for development and tests.
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 
 import mongomock
 from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
@@ -22,9 +24,45 @@ def is_embedded(uri: str) -> bool:
     return uri.startswith(EMBEDDED_SCHEME)
 
 
+# mongomock applies a write as read-then-modify without a lock, so two threads can both
+# pass a find_one_and_update's condition or hand out the same counter value. MongoDB makes
+# each single-document write atomic; one process-wide lock gives the embedded store that.
+_EMBEDDED_WRITES = (
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+    "delete_one",
+    "delete_many",
+    "bulk_write",
+)
+_embedded_write_lock = threading.RLock()
+
+
+def _serialise_embedded_writes() -> None:
+    """Make each mongomock write atomic with respect to the others (idempotent)."""
+    for name in _EMBEDDED_WRITES:
+        original = getattr(mongomock.Collection, name)
+        if getattr(original, "serialised", False):
+            continue
+
+        @functools.wraps(original)
+        def serialised(self, *args, _original=original, **kwargs):
+            with _embedded_write_lock:
+                return _original(self, *args, **kwargs)
+
+        serialised.serialised = True
+        setattr(mongomock.Collection, name, serialised)
+
+
 def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
+        _serialise_embedded_writes()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,
