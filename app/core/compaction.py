@@ -26,8 +26,9 @@ are kept or compacted together. Representation: an assistant message whose
 an ``id``), and ``role: "tool"`` messages whose ``metadata.tool_call_id`` names
 one of them; such messages form one unit. A window counted in messages keeps
 a unit that straddles its edge whole (so it may keep a few more); a token
-budget is never exceeded (a budget smaller than the newest message keeps none
-but the always-kept ones).
+budget is never exceeded by the window (a budget smaller than the newest
+message keeps none but the always-kept ones, which count against it first and
+are kept even when they alone exceed it).
 
 Figures: ``tokens_before`` is what the context costs now (live messages plus
 the latest summary), ``tokens_after`` what it costs afterwards, both with the
@@ -486,6 +487,9 @@ class AutoCompaction(CompactionRequest):
         _check_count("threshold_tokens", self.threshold_tokens, 1, TOKENS_MAX)
 
 
+AUTO_FIELDS = frozenset(AutoCompaction.__dataclass_fields__)
+
+
 def get_auto(db, scope: Scope, conversation_id: object) -> dict:
     """A conversation's automatic-compaction setting (``strategy: none`` when unset)."""
     conversation = conversations.get(db, scope, conversation_id)
@@ -493,8 +497,18 @@ def get_auto(db, scope: Scope, conversation_id: object) -> dict:
 
 
 def _auto_of(conversation: dict) -> dict:
-    stored = (conversation.get("settings") or {}).get("compaction") or {}
-    return asdict(AutoCompaction(**{"strategy": "none", **stored}))
+    """The stored setting, or ``strategy: none`` when it is absent or not usable
+    (settings may be written by other routes: an append must never fail on them)."""
+    stored = (conversation.get("settings") or {}).get("compaction")
+    known = (
+        {k: v for k, v in stored.items() if k in AUTO_FIELDS} if isinstance(stored, dict) else {}
+    )
+    setting = AutoCompaction(**{"strategy": "none", **known})
+    try:
+        setting.validate()
+    except Invalid:
+        setting = AutoCompaction("none")
+    return asdict(setting)
 
 
 def set_auto(db, scope: Scope, conversation_id: object, setting: dict) -> dict:

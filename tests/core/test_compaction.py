@@ -1,5 +1,7 @@
 """Compaction strategies, preview, context budgets, locks and automatic compaction."""
 
+import threading
+
 import pytest
 
 from app.core import compaction, conversations, messages, summaries
@@ -404,3 +406,57 @@ def test_bad_auto_settings_are_invalid(db, alice, setting):
     with pytest.raises(Invalid):
         compaction.set_auto(db, alice, conv["_id"], setting)
     assert compaction.get_auto(db, alice, conv["_id"])["strategy"] == "none"
+
+
+class BlockingSummariser(Summariser):
+    """Holds the first summarise call until released, to overlap two compactions."""
+
+    def __init__(self):
+        super().__init__()
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def summarise(self, previous, messages, budget):
+        self.entered.set()
+        self.release.wait(timeout=10)
+        return super().summarise(previous, messages, budget)
+
+
+def test_two_compactions_at_once_the_second_gets_conflict(db, alice):
+    conv, _ = build(db, alice, chat(12))
+    slow = BlockingSummariser()
+    outcome = {}
+
+    def first():
+        outcome["first"] = compaction.compact(db, alice, conv["_id"], Request("hybrid", 2), slow)
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    assert slow.entered.wait(timeout=10)  # the first run holds the lock now
+    with pytest.raises(Conflict):
+        compaction.compact(db, alice, conv["_id"], Request("summarization"), Summariser())
+    slow.release.set()
+    worker.join(timeout=10)
+    assert outcome["first"]["messages_compacted"] == 10
+    assert db.summaries.count_documents({}) == 1
+    assert db.conversations.find_one({"_id": conv["_id"]})["compaction_lock"] is None
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "hybrid",
+        {"strategy": "hybrid", "threshold_tokens": "lots"},
+        {"strategy": "unknown", "threshold_tokens": 5},
+        {"strategy": "hybrid", "threshold_tokens": 5, "extra": {"$set": 1}},
+    ],
+)
+def test_appends_survive_any_stored_setting(db, alice, inline_background, stored):
+    conv, _ = build(db, alice, chat(2))
+    db.conversations.update_one({"_id": conv["_id"]}, {"$set": {"settings.compaction": stored}})
+    appended = messages.append(db, alice, conv["_id"], New(role="user", text="still fine"))
+    assert appended["token_count"] > 0
+    setting = compaction.get_auto(db, alice, conv["_id"])
+    if isinstance(stored, dict) and "extra" in stored:
+        assert setting["strategy"] == "hybrid"  # unknown keys are ignored
+    else:
+        assert setting["strategy"] == "none"
