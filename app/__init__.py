@@ -63,7 +63,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 
 def _blueprints():
-    return [v1_blueprint]
+    return [v1_blueprint, *librechat.blueprints()]
 
 
 def _api_description() -> str:

@@ -45,6 +45,7 @@ class Config:
     LOG_LEVEL: str = "INFO"
     SEED_DEMO_DATA: bool | None = None
     SEARCH_BACKEND: str = "regex"
+    TITLE_WAIT_SCHEDULE: str = "0.5,1,2,4,8"  # gen_title's pauses in seconds
     MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
     TESTING: bool = False
 

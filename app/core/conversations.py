@@ -18,6 +18,7 @@ from .clock import new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound, NotOwned
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .search import conversation_filter
 
 TITLE_MAX = 1024
 DEFAULT_TITLE = "New Chat"
@@ -358,3 +359,51 @@ def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
     db.summaries.delete_many(scoped)
     conversations = db.conversations.delete_many({"_id": {"$in": ids}, **scope.query()})
     return Deleted(conversations.deleted_count, messages)
+
+
+def hard_delete_one(db, scope: Scope, conversation_id: object) -> Deleted:
+    """Erase one conversation (any status) with its messages; ``NotFound``/``NotOwned``."""
+    conversation = get(db, scope, conversation_id)
+    return _erase(db, scope, [conversation["_id"]])
+
+
+def archive_all(db, scope: Scope) -> int:
+    """Archive every active conversation in the scope; return how many changed."""
+    now = utcnow()
+    result = db.conversations.update_many(
+        {**scope.query(), "status": "active"},
+        {"$set": {"status": "archived", "archived_at": now, "updated_at": now}},
+    )
+    return result.modified_count
+
+
+@dataclass
+class CountedPage:
+    """A keyset page plus where it stands: how many match, how many come before it."""
+
+    page: Page
+    total: int
+    before: int
+
+
+def list_counted(
+    db,
+    scope: Scope,
+    selection: ListFilter | None = None,
+    *,
+    search_text: str | None = None,
+    sort: Sort | None = None,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> CountedPage:
+    """``list_page`` with an optional title/message search, plus totals for page numbers."""
+    selection = selection or ListFilter()
+    if search_text is not None:
+        selection.extra = {**selection.extra, **conversation_filter(db, scope, search_text)}
+    sort = sort or Sort()
+    page = list_page(db, scope, selection, sort=sort, limit=limit, cursor=cursor)
+    query = selection.query(scope)
+    total = db.conversations.count_documents(query)
+    after = sort.after(cursor)
+    remaining = db.conversations.count_documents({"$and": [query, after]}) if after else total
+    return CountedPage(page=page, total=total, before=total - remaining)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, tokens
+from . import conversations, titles, tokens
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .scope import Scope
@@ -114,6 +114,8 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     except DuplicateKeyError as exc:
         _undo_counters(db, conversation["_id"], increments, before)
         raise Conflict("a message with this id already exists") from exc
+    if conversation.get("title_source") == "default":
+        titles.generate_if_due(db, scope, conversation["_id"])
     _after_append(db, scope, before)
     return document
 

@@ -13,7 +13,12 @@ class LibreChatErrorSchema(Schema):
     """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
 
     error = fields.String(metadata={"example": "Conversation not found"})
-    message = fields.String(metadata={"example": "You don't have access to this conversation"})
+    message = fields.String(
+        metadata={
+            "description": "With 401 and 403 only.",
+            "example": "You don't have access to this conversation",
+        }
+    )
 
 
 def librechat_body(problem: Problem) -> dict:
@@ -31,3 +36,10 @@ LIBRECHAT = Dialect(
     hides_foreign=False,  # seed 002 documents 403 for another user's conversation
 )
 register_dialect(LIBRECHAT)
+
+
+def blueprints():
+    """The dialect's flask-smorest blueprints, for ``create_app`` to register."""
+    from . import conversations, messages, tags
+
+    return [conversations.blp, tags.blp, messages.blp]

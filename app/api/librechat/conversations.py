@@ -1,0 +1,223 @@
+"""``/api/convos``: LibreChat's conversation routes (seeds 000 and 002)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from ...core import conversations, forking, titles
+from ...core.pagination import Sort
+from ...extensions import mongo
+from ..auth import current_scope, require_auth
+from .docs import errors
+from .schemas import (
+    ArchiveAllSchema,
+    ArchiveBody,
+    ConvoPageSchema,
+    ConvoSchema,
+    CopySchema,
+    DeleteBody,
+    DeleteResultSchema,
+    DuplicateRequest,
+    ForkRequest,
+    ListQuerySchema,
+    PinBody,
+    TitleSchema,
+    UpdateBody,
+)
+
+blp = require_auth(
+    Blueprint(
+        "librechat_convos",
+        __name__,
+        url_prefix="/api/convos",
+        description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
+        "fork, duplicate, titles).",
+    )
+)
+
+SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
+
+
+def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
+    return {
+        "conversations": counted.page.items,
+        "nextCursor": counted.page.next_cursor,
+        "pageNumber": counted.before // limit + 1,
+        "pageSize": limit,
+        "pages": math.ceil(counted.total / limit),
+    }
+
+
+def _deleted_body(deleted: conversations.Deleted) -> dict:
+    return {
+        "acknowledged": True,
+        "deletedCount": deleted.conversations,
+        "messages": {"deletedCount": deleted.messages},
+    }
+
+
+@blp.route("")
+@blp.arguments(ListQuerySchema, location="query")
+@blp.response(200, ConvoPageSchema)
+@errors(blp, 400)
+def list_conversations(args):
+    """List the caller's conversations, one keyset page at a time.
+
+    `isArchived=true` lists archived conversations, otherwise active ones.
+    `tags` (repeatable) keeps conversations carrying any of them; `search`
+    matches titles and message text (case-insensitive, literal). Pass
+    `nextCursor` back as `cursor` with the same `sortBy`/`sortDirection`.
+
+    Guarantee: the cursor is the last item's (sort value, id), so a walk
+    returns every conversation whose sort value does not change during the
+    walk exactly once, whatever is inserted, deleted or updated meanwhile. A
+    conversation whose sort value changes moves: with `updatedAt` desc an
+    update moves it to the front (not seen again if already seen, skipped if
+    not yet seen); sort by `createdAt` or `title` for a walk that updates
+    cannot disturb. `pageNumber` is the page's position among the current
+    matches, `pages` their current count divided by `pageSize`.
+    """
+    selection = conversations.ListFilter(
+        statuses=("archived",) if args["isArchived"] else ("active",),
+        pinned=args.get("pinned"),
+        tags=tuple(args.get("tags") or ()),
+    )
+    counted = conversations.list_counted(
+        mongo.db,
+        current_scope(),
+        selection,
+        search_text=args.get("search"),
+        sort=Sort(SORT_FIELDS[args["sortBy"]], args["sortDirection"]),
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+    )
+    return _page_body(counted, args["limit"])
+
+
+@blp.route("/<conversation_id>")
+@blp.response(200, ConvoSchema)
+@errors(blp, 403, 404)
+def get_conversation(conversation_id):
+    """One conversation of the caller."""
+    return conversations.get_live(mongo.db, current_scope(), conversation_id)
+
+
+@blp.route("/update", methods=["POST"])
+@blp.arguments(UpdateBody)
+@blp.response(200, ConvoSchema)
+@errors(blp, 400, 403, 404)
+def update_title(body):
+    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    arg = body["arg"]
+    return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
+
+
+@blp.route("/archive", methods=["POST"])
+@blp.arguments(ArchiveBody)
+@blp.response(200, ConvoSchema)
+@errors(blp, 400, 403, 404)
+def archive(body):
+    """Archive (`isArchived: true`) or unarchive a conversation."""
+    arg = body["arg"]
+    return conversations.set_archived(
+        mongo.db, current_scope(), arg["conversationId"], arg["isArchived"]
+    )
+
+
+@blp.route("/archive/all", methods=["POST"])
+@blp.response(200, ArchiveAllSchema)
+@errors(blp)
+def archive_all():
+    """Archive every active conversation of the caller."""
+    changed = conversations.archive_all(mongo.db, current_scope())
+    return {"acknowledged": True, "modifiedCount": changed}
+
+
+@blp.route("/pin", methods=["POST"])
+@blp.arguments(PinBody)
+@blp.response(200, ConvoSchema)
+@errors(blp, 400, 403, 404)
+def pin(body):
+    """Pin or unpin a conversation."""
+    arg = body["arg"]
+    return conversations.set_pinned(mongo.db, current_scope(), arg["conversationId"], arg["pinned"])
+
+
+@blp.route("", methods=["DELETE"])
+@blp.arguments(DeleteBody)
+@blp.response(200, DeleteResultSchema)
+@errors(blp, 400, 403, 404)
+def delete_conversation(body):
+    """Delete a conversation and its messages for good.
+
+    `source`, `thread_id` and `endpoint` are accepted for LibreChat's client;
+    there is no OpenAI assistants thread to delete here.
+    """
+    deleted = conversations.hard_delete_one(
+        mongo.db, current_scope(), body["arg"]["conversationId"]
+    )
+    return _deleted_body(deleted)
+
+
+@blp.route("/all", methods=["DELETE"])
+@blp.response(200, DeleteResultSchema)
+@errors(blp)
+def delete_all():
+    """Delete every conversation of the caller, with their messages."""
+    return _deleted_body(conversations.hard_delete_all(mongo.db, current_scope()))
+
+
+@blp.route("/gen_title/<conversation_id>")
+@blp.response(200, TitleSchema)
+@errors(blp, 404)
+def gen_title(conversation_id):
+    """The conversation's generated title, waiting for it if need be.
+
+    Looks now and again after each pause of `TITLE_WAIT_SCHEDULE` (0.5, 1, 2,
+    4, 8 s: about 15.5 s); 404 if the title is still the default one. Titles
+    come from the first user + assistant exchange, with no LLM needed.
+    """
+    schedule = titles.parse_schedule(current_app.config["TITLE_WAIT_SCHEDULE"])
+    title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
+    return {"title": title}
+
+
+@blp.route("/fork", methods=["POST"])
+@blp.arguments(ForkRequest)
+@blp.response(200, CopySchema)
+@errors(blp, 400, 403, 404)
+def fork(body):
+    """Fork a conversation from a message into a new conversation.
+
+    `option`: `directPath` (the target and its ancestors), `includeBranches`
+    (also the siblings along that path, not the target's children) or
+    `targetLevel` (default: every message no deeper than the target). With
+    `splitAtTarget`, messages above the target's depth are dropped and the
+    option applies to `latestMessageId`. Copies get new ids; the new
+    conversation keeps title, tags and settings.
+    """
+    copy = forking.fork(
+        mongo.db,
+        current_scope(),
+        body["conversationId"],
+        body["messageId"],
+        option=body.get("option"),
+        split_at_target=body["splitAtTarget"],
+        latest_message_id=body.get("latestMessageId"),
+    )
+    return {"conversation": copy.conversation, "messages": copy.messages}
+
+
+@blp.route("/duplicate", methods=["POST"])
+@blp.arguments(DuplicateRequest)
+@blp.response(201, CopySchema)
+@errors(blp, 400, 403, 404)
+def duplicate(body):
+    """Copy a conversation with every branch, under `title` or the original's title."""
+    copy = forking.duplicate(
+        mongo.db, current_scope(), body["conversationId"], title=body.get("title")
+    )
+    return {"conversation": copy.conversation, "messages": copy.messages}

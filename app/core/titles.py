@@ -1,0 +1,129 @@
+"""Conversation titles: a local heuristic from the first user turn, and waiting for one.
+
+``generate_if_due`` titles a conversation once it has its first user + assistant
+exchange, and only while its title is still the default, so a user's own title
+is never overwritten. The generator is a parameter: today the deterministic
+``heuristic_title``; a later issue passes an LLM-backed one.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+
+from . import conversations
+from .clock import require_id
+from .errors import NotFound
+from .scope import Scope
+
+TITLE_WORDS_MAX = 8
+TITLE_CHARS_MAX = 60
+WAIT_SCHEDULE = (0.5, 1, 2, 4, 8)  # seconds between looks: about 15.5 s in all
+
+TitleGenerator = Callable[[str], str | None]
+
+_CODE_BLOCK = re.compile(r"```.*?(```|$)", re.DOTALL)
+_URL = re.compile(r"https?://\S+")
+_MARKUP = re.compile(r"[`*_#>\[\]{}|~]+")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_POLITE_OPENERS = re.compile(
+    r"^(hi|hello|hey|please|can you|could you|would you|i want to know|tell me)\b[,!:]?\s*",
+    re.IGNORECASE,
+)
+
+
+def heuristic_title(text: str) -> str | None:
+    """A short, sentence-like title from a user's message; ``None`` if nothing usable.
+
+    Drops code blocks, links and markdown, keeps the first sentence, strips
+    polite openers, cuts at a word boundary and capitalises the first letter.
+    """
+    cleaned = _MARKUP.sub(" ", _URL.sub(" ", _CODE_BLOCK.sub(" ", text or "")))
+    cleaned = _SPACE.sub(" ", cleaned).strip()
+    sentence = _SENTENCE_END.split(cleaned, maxsplit=1)[0]
+    sentence = _POLITE_OPENERS.sub("", sentence).strip() or sentence
+    words = _within_limits(sentence.split(" "))
+    title = " ".join(words).rstrip(" .,;:!?-")
+    if not title:
+        return None
+    return title[0].upper() + title[1:]
+
+
+def _within_limits(words: list[str]) -> list[str]:
+    kept: list[str] = []
+    for word in words:
+        if len(kept) == TITLE_WORDS_MAX or len(" ".join([*kept, word])) > TITLE_CHARS_MAX:
+            break
+        kept.append(word)
+    return kept or [words[0][:TITLE_CHARS_MAX]]
+
+
+def generate_if_due(
+    db, scope: Scope, conversation_id: str, generator: TitleGenerator = heuristic_title
+) -> str | None:
+    """Title the conversation from its first exchange if it still has the default title.
+
+    Returns the new title, or ``None`` when nothing was due (no exchange yet, a
+    title already chosen, or nothing usable in the first user turn). The write
+    is conditional on ``title_source: "default"``, so a rename racing with this
+    always wins.
+    """
+    owned = {"_id": conversation_id, **scope.query()}
+    if db.conversations.find_one({**owned, "title_source": "default"}, {"_id": 1}) is None:
+        return None
+    first_user = _first(db, conversation_id, "user")
+    if first_user is None or _first(db, conversation_id, "assistant") is None:
+        return None
+    title = generator(first_user.get("text") or "")
+    if not isinstance(title, str) or not title.strip():
+        return None
+    title = conversations.clean_title(title)
+    changed = db.conversations.update_one(
+        {**owned, "title_source": "default"},
+        {"$set": {"title": title, "title_source": "generated"}},
+    )
+    return title if changed.modified_count else None
+
+
+def _first(db, conversation_id: str, role: str) -> dict | None:
+    return db.messages.find_one(
+        {"conversation_id": conversation_id, "role": role}, {"text": 1}, sort=[("seq", 1)]
+    )
+
+
+def wait_for_title(
+    db,
+    scope: Scope,
+    conversation_id: object,
+    schedule: Iterable[float] = WAIT_SCHEDULE,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """The conversation's title once it is no longer the default one.
+
+    Looks now, then again after each pause of ``schedule``; raises ``NotFound``
+    if no title appeared (or the conversation is not the caller's).
+    """
+    conversation_id = require_id(conversation_id, "conversation id")
+    query = {"_id": conversation_id, **scope.query(), "status": {"$ne": "deleted"}}
+    for pause in (0, *schedule):
+        if pause:
+            sleep(pause)
+        found = db.conversations.find_one(query, {"title": 1, "title_source": 1})
+        if found is None:
+            raise NotFound("Conversation not found")
+        if found.get("title_source") != "default":
+            return found["title"]
+    raise NotFound("Title not found or method not implemented for the conversation's endpoint")
+
+
+def parse_schedule(text: str) -> tuple[float, ...]:
+    """``"0.5,1,2"`` to pauses in seconds; an empty string means look once, no waiting."""
+    try:
+        pauses = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"TITLE_WAIT_SCHEDULE must be comma-separated seconds: {text!r}") from exc
+    if any(p < 0 for p in pauses):
+        raise ValueError("TITLE_WAIT_SCHEDULE pauses must not be negative")
+    return pauses
