@@ -43,18 +43,16 @@ with one conditional ``find_one_and_update``; a second run meanwhile gets
 Automatic compaction: ``settings.compaction`` on the conversation
 (``strategy`` and ``threshold_tokens`` plus the strategy's parameters). An
 append after which the live thread costs more than the threshold starts a
-compaction in the background (``run_in_background``), so appends stay fast.
+compaction in the background (``app.core.background``), so appends stay fast.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from . import conversations, summaries, tokens
+from . import background, conversations, summaries, tokens
 from .clock import new_id, utcnow
 from .errors import Conflict, Invalid
 from .messages import path_to
@@ -80,11 +78,6 @@ def configure(summariser: Summariser) -> None:
     """The summariser automatic compaction uses (set once by the app at start-up)."""
     global _summariser
     _summariser = summariser
-
-
-def run_in_background(job: Callable[[], None]) -> None:
-    """Start ``job`` on a daemon thread (tests swap this for an inline call)."""
-    threading.Thread(target=job, name="auto-compaction", daemon=True).start()
 
 
 @dataclass(frozen=True)
@@ -528,7 +521,10 @@ def after_append(db, scope: Scope, conversation: dict) -> None:
     setting = _auto_of(conversation)
     if setting["strategy"] == "none" or not setting["threshold_tokens"]:
         return
-    run_in_background(lambda: _auto_compact(db, scope, conversation, AutoCompaction(**setting)))
+    auto = AutoCompaction(**setting)
+    background.run_in_background(
+        lambda: _auto_compact(db, scope, conversation, auto), "auto-compaction"
+    )
 
 
 def _auto_compact(db, scope: Scope, conversation: dict, setting: AutoCompaction) -> None:

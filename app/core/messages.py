@@ -115,7 +115,7 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
         _undo_counters(db, conversation["_id"], increments, before)
         raise Conflict("a message with this id already exists") from exc
     if conversation.get("title_source") == "default":
-        titles.generate_if_due(db, scope, conversation["_id"])
+        titles.after_append(db, scope, conversation["_id"])
     _after_append(db, scope, before)
     return document
 

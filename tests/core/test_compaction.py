@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from app.core import compaction, conversations, messages, summaries
+from app.core import background, compaction, conversations, messages, summaries
 from app.core.compaction import CompactionRequest as Request
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 from app.core.summaries import Summariser
@@ -341,7 +341,7 @@ def test_context_for_an_unknown_model_is_flagged_as_estimate(db, alice):
 
 @pytest.fixture
 def inline_background(monkeypatch):
-    monkeypatch.setattr(compaction, "run_in_background", lambda job: job())
+    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
 
 
 def test_append_past_the_threshold_compacts_automatically(db, alice, inline_background):
@@ -381,7 +381,7 @@ def test_auto_compaction_skips_quietly_while_locked(db, alice, inline_background
 
 def test_auto_compaction_runs_in_the_background_by_default(db, alice, monkeypatch):
     jobs = []
-    monkeypatch.setattr(compaction, "run_in_background", jobs.append)
+    monkeypatch.setattr(background, "run_in_background", lambda job, name="": jobs.append(job))
     conv, _ = build(db, alice, chat(2))
     setting = {"strategy": "hybrid", "threshold_tokens": 1, "window_size": 1}
     compaction.set_auto(db, alice, conv["_id"], setting)

@@ -1,8 +1,9 @@
 """``/v1/conversations/<id>/compact…``, ``/context``, ``/summaries``, ``/compaction``.
 
-Seed 001's compaction routes over ``app.core.compaction``. The summariser is
-built once per app from ``LLM_*`` settings (``app.core.llm``; local
-extractive summaries without them) and also serves automatic compaction.
+Seed 001's compaction routes over ``app.core.compaction``. The LLM client is
+built once per app from ``LLM_*`` settings (``app.core.llm``) and serves
+summaries, automatic compaction and generated titles; without it, the local
+extractive summariser and title heuristic.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from ...core import compaction
+from ...core import compaction, titles
 from ...core.llm import LlmClient, LlmSettings
 from ...core.summaries import Summariser
 from ...extensions import mongo
@@ -25,15 +26,18 @@ _TOKENS = validate.Range(0, compaction.TOKENS_MAX)
 _MODEL = validate.Length(1, 200)
 
 
-def _install_summariser(state) -> None:
-    """Build the app's summariser from its config; automatic compaction uses it too."""
+def _install_llm_services(state) -> None:
+    """Build the app's LLM client (if configured) for summaries, automatic compaction
+    and generated titles; without one, the local summariser and title heuristic."""
     settings = LlmSettings.from_config(state.app.config)
-    summariser = Summariser(LlmClient(settings) if settings else None)
+    llm = LlmClient(settings) if settings else None
+    summariser = Summariser(llm)
     state.app.extensions[SUMMARISER_KEY] = summariser
     compaction.configure(summariser)
+    titles.configure(llm)
 
 
-blp.record_once(_install_summariser)
+blp.record_once(_install_llm_services)
 
 
 def summariser() -> Summariser:

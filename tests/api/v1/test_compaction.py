@@ -3,8 +3,9 @@
 
 import pytest
 
-from app.core import compaction, conversations, messages
+from app.core import background, compaction, conversations, messages, titles
 from app.core.scope import Scope
+from app.core.summaries import Summariser
 from tests import llm_server
 
 ALICE = Scope.for_user("alice")
@@ -134,7 +135,7 @@ def test_automatic_compaction_setting_round_trip(client, auth, conv):
 
 
 def test_appends_past_the_threshold_compact_automatically(client, auth, conv, app_db, monkeypatch):
-    monkeypatch.setattr(compaction, "run_in_background", lambda job: job())
+    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
     body = {"strategy": "sliding_window", "threshold_tokens": 50, "window_size": 2}
     client.put(url(conv["_id"], "compaction"), json=body, headers=auth())
     messages.append(app_db, ALICE, conv["_id"], messages.NewMessage(role="user", text="next"))
@@ -239,6 +240,7 @@ def test_routes_are_documented(client):
 
 @pytest.fixture
 def llm_app_config(app_config, fake_llm):
+    """An app that talks to the fake LLM; the process-wide LLM services are reset after."""
     app_config.update(
         LLM_BASE_URL=fake_llm.base_url,
         LLM_API_KEY="sk-test",
@@ -246,7 +248,9 @@ def llm_app_config(app_config, fake_llm):
         LLM_TIMEOUT_SECONDS=0.3,
         LLM_MAX_RETRIES=0,
     )
-    return app_config
+    yield app_config
+    titles.configure(None)
+    compaction.configure(Summariser())
 
 
 def test_summaries_come_from_the_llm_when_configured(llm_app_config, fake_llm, client, auth, conv):
@@ -280,3 +284,18 @@ def test_a_failing_llm_falls_back_and_the_result_says_so(
     assert data["warning"].startswith("LLM failed")
     summary = client.get(url(conv["_id"], "summaries"), headers=auth()).json["data"][0]
     assert summary["provider"] == "extractive" and summary["warning"] == data["warning"]
+
+
+def test_titles_come_from_the_llm_when_configured(
+    llm_app_config, fake_llm, client, auth, app_db, monkeypatch
+):
+    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
+    fake_llm.answer = '"Launch plan review."'
+    created = conversations.create(app_db, ALICE)
+    for role, text in (("user", "Can we review the launch plan?"), ("assistant", "Sure.")):
+        messages.append(app_db, ALICE, created["_id"], messages.NewMessage(role=role, text=text))
+    stored = app_db.conversations.find_one({"_id": created["_id"]})
+    assert (stored["title"], stored["title_source"]) == ("Launch plan review", "generated")
+    assert (
+        fake_llm.requests[-1]["json"]["messages"][1]["content"] == "Can we review the launch plan?"
+    )
