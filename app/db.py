@@ -7,11 +7,11 @@ store used for development and tests.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
 import mongomock
-import mongomock.collection
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, MongoClient
 
 log = logging.getLogger(__name__)
@@ -24,33 +24,45 @@ def is_embedded(uri: str) -> bool:
     return uri.startswith(EMBEDDED_SCHEME)
 
 
-_FIND_AND_MODIFY_LOCK = threading.RLock()
+# mongomock applies a write as read-then-modify without a lock, so two threads can both
+# pass a find_one_and_update's condition or hand out the same counter value. MongoDB makes
+# each single-document write atomic; one process-wide lock gives the embedded store that.
+_EMBEDDED_WRITES = (
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "find_one_and_update",
+    "find_one_and_replace",
+    "find_one_and_delete",
+    "delete_one",
+    "delete_many",
+    "bulk_write",
+)
+_embedded_write_lock = threading.RLock()
 
 
-def _make_find_and_modify_atomic() -> None:
-    """Serialise mongomock's find-and-modify, which MongoDB performs atomically.
+def _serialise_embedded_writes() -> None:
+    """Make each mongomock write atomic with respect to the others (idempotent)."""
+    for name in _EMBEDDED_WRITES:
+        original = getattr(mongomock.Collection, name)
+        if getattr(original, "serialised", False):
+            continue
 
-    mongomock implements ``find_one_and_update`` as a find followed by an update,
-    so two threads can read the same document before either writes: concurrent
-    appends then get the same ``seq`` and parent. One lock per process restores
-    the server's guarantee for the embedded store (one process, many threads).
-    """
-    original = mongomock.collection.Collection._find_and_modify
-    if getattr(original, "serialised", False):
-        return
+        @functools.wraps(original)
+        def serialised(self, *args, _original=original, **kwargs):
+            with _embedded_write_lock:
+                return _original(self, *args, **kwargs)
 
-    def serialised(self, *args, **kwargs):
-        with _FIND_AND_MODIFY_LOCK:
-            return original(self, *args, **kwargs)
-
-    serialised.serialised = True
-    mongomock.collection.Collection._find_and_modify = serialised
+        serialised.serialised = True
+        setattr(mongomock.Collection, name, serialised)
 
 
 def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
-        _make_find_and_modify_atomic()
+        _serialise_embedded_writes()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,
@@ -131,6 +143,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     "summaries": [
         IndexModel(
             [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
+        ),
+        # a conversation's summaries in compaction order; the latest one (compaction, context)
+        IndexModel(
+            [("conversation_id", ASCENDING), ("number", ASCENDING)], name="conversation_number"
         ),
     ],
     "idempotency_keys": [

@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, titles
+from . import conversations, titles, tokens
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
@@ -119,12 +119,37 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
         _undo_counters(db, conversation["_id"], increments, before)
         raise Conflict("a message with this id already exists") from exc
     if conversation.get("title_source") == "default":
-        titles.generate_if_due(db, scope, conversation["_id"])
+        titles.after_append(db, scope, conversation["_id"])
+    _after_append(db, scope, before)
     return document
 
 
 def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    """A message of ``conversation`` as stored, checked but not stored (append, import)."""
+    """A message of ``conversation`` as stored, with its token count (append, import)."""
+    document = _document(conversation, new, message_id, parent, seq, now)
+    document.update(_token_fields(conversation, new, document["text"]))
+    return document
+
+
+def _token_fields(conversation: dict, new: NewMessage, text: str) -> dict:
+    """``token_count`` (text, role and chat framing; see app/core/tokens.py) and the
+    encoding it was counted in, unless the caller supplied a count."""
+    if new.token_count is not None:
+        return {}
+    encoding = tokens.encoding_for(new.model or conversation.get("model")).name
+    return {
+        "token_count": tokens.message_tokens(new.role, text, encoding),
+        "token_encoding": encoding,
+    }
+
+
+def _after_append(db, scope: Scope, conversation: dict) -> None:
+    from . import compaction  # late import: compaction builds on this module
+
+    compaction.after_append(db, scope, conversation)
+
+
+def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
     text = new.text if new.text is not None else text_of(new.content)
     return {
         "_id": message_id,

@@ -2,20 +2,29 @@
 
 ``generate_if_due`` titles a conversation once it has its first user + assistant
 exchange, and only while its title is still the default, so a user's own title
-is never overwritten. The generator is a parameter: today the deterministic
-``heuristic_title``; a later issue passes an LLM-backed one.
+is never overwritten. The generator is a parameter: the deterministic
+``heuristic_title``, or ``llm_title(client)`` which asks an OpenAI-compatible
+endpoint and falls back to the heuristic when the call fails.
+
+``after_append`` (called by ``messages.append``) titles inline with the
+heuristic when no LLM is configured, and in the background with the LLM when
+one is (``configure``), so appends never wait on it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
 
-from . import conversations
+from . import background, conversations
 from .clock import require_id
 from .errors import NotFound
+from .llm import LlmClient, LlmFailed
 from .scope import Scope
+
+log = logging.getLogger(__name__)
 
 TITLE_WORDS_MAX = 8
 TITLE_CHARS_MAX = 60
@@ -127,3 +136,59 @@ def parse_schedule(text: str) -> tuple[float, ...]:
     if any(p < 0 for p in pauses):
         raise ValueError("TITLE_WAIT_SCHEDULE pauses must not be negative")
     return pauses
+
+
+# --- titles from an LLM ---------------------------------------------------------------
+
+TITLE_PROMPT = (
+    "Write a short title, at most 8 words, for a conversation that begins with the "
+    "user's message below. Answer with the title only: no quotes, no final period."
+)
+TITLE_INPUT_CHARS = 2_000
+TITLE_ANSWER_TOKENS = 24
+_QUOTES_AND_MARKUP = "\"'`*# \u201c\u201d\u2018\u2019"  # and curly quotes
+
+_title_llm: LlmClient | None = None
+
+
+def configure(llm: LlmClient | None) -> None:
+    """The LLM titles come from (``None``: the local heuristic, inline)."""
+    global _title_llm
+    _title_llm = llm
+
+
+def llm_title(llm: LlmClient) -> TitleGenerator:
+    """A generator that asks ``llm`` and falls back to ``heuristic_title`` on failure."""
+
+    def generate(text: str) -> str | None:
+        try:
+            answer = llm.complete(
+                TITLE_PROMPT, (text or "")[:TITLE_INPUT_CHARS], TITLE_ANSWER_TOKENS
+            )
+        except LlmFailed as exc:
+            log.warning("LLM title failed (%s); using the local heuristic", exc)
+            return heuristic_title(text)
+        return clean_llm_title(answer) or heuristic_title(text)
+
+    return generate
+
+
+def clean_llm_title(answer: str) -> str | None:
+    """The first line of an LLM's answer without quotes, a ``Title:`` label or final dot,
+    cut to the same limits as local titles."""
+    lines = (answer or "").strip().splitlines()
+    first = lines[0].strip(_QUOTES_AND_MARKUP) if lines else ""
+    first = re.sub(r"^title\s*:\s*", "", first, flags=re.IGNORECASE).strip(_QUOTES_AND_MARKUP)
+    words = [w for w in _SPACE.split(first.rstrip(". ")) if w]
+    return " ".join(_within_limits(words)) if words else None
+
+
+def after_append(db, scope: Scope, conversation_id: str) -> None:
+    """Title the conversation when due: inline locally, or in the background by LLM."""
+    llm = _title_llm
+    if llm is None:
+        generate_if_due(db, scope, conversation_id)
+        return
+    background.run_in_background(
+        lambda: generate_if_due(db, scope, conversation_id, llm_title(llm)), "llm-title"
+    )

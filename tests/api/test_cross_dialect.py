@@ -1,12 +1,4 @@
-"""One conversation, three dialects: a change made through one reads the same through the others.
-
-The /v1 and /chat halves run now. The LibreChat half (``/api/convos``) is built on
-another branch: ``test_librechat_reads_what_v1_and_chat_changed`` skips while
-``/api/convos/<id>`` is an unknown route. LEAD: after merging the LibreChat routes,
-drop the skip if it still triggers, and extend the test with changes made through
-LibreChat (``POST /api/convos/update``, ``POST /api/convos/archive``) read via /v1
-and /chat.
-"""
+"""One conversation, three dialects: a change made through one reads the same through the others."""
 
 import pytest
 
@@ -56,8 +48,6 @@ def test_chat_changes_read_through_v1(client, headers, conversation_id):
 
 def librechat_conversation(client, headers, conversation_id):
     response = client.get(f"/api/convos/{conversation_id}", headers=headers)
-    if response.status_code == 404 and "requested URL was not found" in str(response.json):
-        pytest.skip("LibreChat /api/convos/<id> is not on this branch yet (merged separately)")
     assert response.status_code == 200, response.json
     return response.json
 
@@ -73,3 +63,40 @@ def test_librechat_reads_what_v1_and_chat_changed(client, headers, conversation_
     assert convo["title"] == "Renamed in chat"
     assert convo["isArchived"] is True
     assert convo["tags"] == ["a", "b"]
+
+
+def test_librechat_changes_read_through_v1_and_chat(client, headers, conversation_id):
+    body = {"arg": {"conversationId": conversation_id, "title": "Renamed in LibreChat"}}
+    assert client.post("/api/convos/update", json=body, headers=headers).status_code == 200
+    tagged = client.put(
+        f"/api/tags/convo/{conversation_id}", json={"tags": ["x", "y"]}, headers=headers
+    )
+    assert tagged.status_code == 200
+    assert chat_titles(client, headers) == {conversation_id: "Renamed in LibreChat"}
+    assert v1_view(client, headers, conversation_id) == (
+        "Renamed in LibreChat",
+        "active",
+        ["x", "y"],
+    )
+    archive = {"arg": {"conversationId": conversation_id, "isArchived": True}}
+    assert client.post("/api/convos/archive", json=archive, headers=headers).status_code == 200
+    assert chat_titles(client, headers) == {}
+    assert v1_view(client, headers, conversation_id)[1] == "archived"
+
+
+def test_other_users_change_nothing_in_any_dialect(client, auth, headers, conversation_id):
+    bob = auth("bob")
+    body = {"arg": {"conversationId": conversation_id, "title": "Stolen"}}
+    assert client.post("/api/convos/update", json=body, headers=bob).status_code == 403
+    assert (
+        client.put(
+            f"/chat/rename/{conversation_id}", json={"title": "Stolen"}, headers=bob
+        ).status_code
+        == 404
+    )
+    assert (
+        client.patch(f"{V1}/{conversation_id}", json={"title": "Stolen"}, headers=bob).status_code
+        == 404
+    )
+    assert client.delete(f"/chat/archive/{conversation_id}", headers=bob).status_code == 404
+    assert v1_view(client, headers, conversation_id) == ("Original", "active", ["a"])

@@ -84,6 +84,13 @@ def test_unreachable_store_is_503_but_alive(unreachable_app):
     assert ready.json["status"] == "unavailable"
     with unreachable_app.app_context():
         token = mint_token("alice")
-    data = client.get("/v1/conversations", headers={"Authorization": f"Bearer {token}"})
+    headers = {"Authorization": f"Bearer {token}"}
+    data = client.get("/v1/conversations", headers=headers)
     assert data.status_code == 503
     assert data.json["error"]["type"] == "unavailable"
+    librechat = client.get("/api/convos", headers=headers)
+    assert librechat.status_code == 503
+    assert librechat.json == {"error": "The database is unavailable, retry later"}
+    chat = client.get("/chat/", headers=headers)
+    assert chat.status_code == 503
+    assert chat.json == {"error": True, "message": "The database is unavailable, retry later"}

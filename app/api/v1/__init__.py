@@ -13,4 +13,9 @@ blp = require_auth(
     )
 )
 
-from . import conversations, insights, messages  # noqa: E402,F401  (registers the routes)
+from . import (  # noqa: E402  (route modules use blp, so they come after it)
+    compaction,  # noqa: F401  (compaction, context, summaries)
+    conversations,  # noqa: F401
+    insights,  # noqa: F401  (search, stats, bulk)
+    messages,  # noqa: F401
+)
