@@ -14,6 +14,7 @@ import pytest
 from app import create_app
 from app.core.scope import Scope
 from app.db import connect, ensure_indexes
+from tests import llm_server
 
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI", "mongomock://tests")
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes!"
@@ -97,3 +98,24 @@ def alice():
 @pytest.fixture
 def bob():
     return Scope.for_user("bob")
+
+
+@pytest.fixture
+def llm_mode():
+    """How the fake LLM answers (``ok``, ``slow``, ``error``, ``garbage``, ``empty``).
+
+    Parametrize ``llm_mode`` in a test to change it before anything is built.
+    """
+    return "ok"
+
+
+@pytest.fixture
+def fake_llm(monkeypatch, llm_mode):
+    """A loopback OpenAI-compatible server (tests/llm_server.py) answering in ``llm_mode``."""
+    yield from llm_server.serve(monkeypatch, llm_mode)
+
+
+@pytest.fixture
+def llm_timeout(llm_mode):
+    """Client timeout: short only when the server is meant to hang."""
+    return llm_server.timeout_for(llm_mode)

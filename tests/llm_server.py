@@ -85,13 +85,23 @@ def _completion(model: str | None, content: str | None) -> dict:
     }
 
 
-def serve(monkeypatch):
-    """Yield a running ``FakeLlmServer``; stop it (releasing slow requests) afterwards.
+ANSWERING_TIMEOUT = 10.0  # generous: on a loaded machine an answer must not become a timeout
+HANGING_TIMEOUT = 0.3  # the client gives up quickly on the ``slow`` server
 
-    Test modules wrap it in their own ``fake_llm`` fixture.
+
+def timeout_for(mode: str) -> float:
+    """The client timeout a test with the server in ``mode`` should use."""
+    return HANGING_TIMEOUT if mode == "slow" else ANSWERING_TIMEOUT
+
+
+def serve(monkeypatch, mode: str = "ok"):
+    """Yield a running ``FakeLlmServer`` in ``mode``; stop it (releasing slow requests) after.
+
+    ``tests/conftest.py`` wraps it in the ``fake_llm`` fixture (mode from ``llm_mode``).
     """
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     server = FakeLlmServer()
+    server.mode = mode
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

@@ -1,47 +1,66 @@
-"""Fork / duplicate rate limits, on a test-only route (the fork routes are another issue)."""
+"""Fork / duplicate rate limits on the real LibreChat routes: per user and per IP."""
 
 from __future__ import annotations
 
 import pytest
-from flask import Blueprint, jsonify
 
 from app import create_app
-from app.api.auth import require_auth
-from app.api.limits import fork_limits, user_key
-
-
-@fork_limits  # decorated once, at import, as real views are
-def fake_fork():
-    return jsonify({"forked": True})
+from app.api.limits import user_key
+from app.core import conversations, messages
+from app.core.scope import Scope
 
 
 @pytest.fixture
 def forking(app_config):
-    """An app with a stand-in fork route under /api, limited like the real one will be."""
+    """An app with low fork limits and one conversation per user to copy."""
     app_config.update(FORK_USER_MAX=3, FORK_IP_MAX=5)
     app = create_app(app_config)
-    blueprint = require_auth(Blueprint("fake_fork", __name__))
-    blueprint.add_url_rule("/api/test-only/fork", view_func=fake_fork, methods=["POST"])
-    app.register_blueprint(blueprint)
-    return app.test_client()
+    db = app.extensions["mongo"].db
+    sources = {}
+    for user in ("alice", "bob", "a", "b", "c", "d", "e", "f"):
+        conversation = conversations.create(db, Scope.for_user(user), title="source")
+        messages.append(
+            db,
+            Scope.for_user(user),
+            conversation["_id"],
+            messages.NewMessage(role="user", text="hello"),
+        )
+        sources[user] = conversation["_id"]
+    client = app.test_client()
+    client.sources = sources
+    return client
 
 
-def test_fork_user_limit(forking, auth):
-    for _ in range(3):
-        assert forking.post("/api/test-only/fork", headers=auth("alice")).status_code == 200
-    refused = forking.post("/api/test-only/fork", headers=auth("alice"))
+def copy(client, auth, user, route="duplicate"):
+    body = {"conversationId": client.sources[user]}
+    return client.post(f"/api/convos/{route}", json=body, headers=auth(user))
+
+
+def test_fork_user_limit_counts_fork_and_duplicate_together(forking, auth):
+    assert copy(forking, auth, "alice").status_code == 201
+    assert copy(forking, auth, "alice").status_code == 201
+    fork_body = {"conversationId": forking.sources["alice"], "messageId": "missing"}
+    assert (
+        forking.post("/api/convos/fork", json=fork_body, headers=auth("alice")).status_code == 404
+    )  # counted, then refused
+    refused = copy(forking, auth, "alice")
     assert refused.status_code == 429
     assert refused.json == {"error": "Too many fork or duplicate requests, try again later"}
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert forking.post("/api/test-only/fork", headers=auth("bob")).status_code == 200
+    assert copy(forking, auth, "bob").status_code == 201
+
+
+def test_refused_copies_change_nothing(forking, auth):
+    for _ in range(3):
+        copy(forking, auth, "alice")
+    assert copy(forking, auth, "alice").status_code == 429
+    listing = forking.get("/api/convos?limit=100", headers=auth("alice")).json
+    assert len(listing["conversations"]) == 1 + 3
 
 
 def test_fork_ip_limit_spans_users(forking, auth):
-    statuses = [
-        forking.post("/api/test-only/fork", headers=auth(user)).status_code
-        for user in ("a", "b", "c", "d", "e", "f")
-    ]
-    assert statuses == [200] * 5 + [429]
+    statuses = [copy(forking, auth, user).status_code for user in ("a", "b", "c", "d", "e", "f")]
+    assert statuses == [201] * 5 + [429]
 
 
 def test_default_fork_limits_are_librechats(app):

@@ -7,13 +7,6 @@ from app.core.llm import LlmClient, LlmFailed, LlmSettings
 from app.core.summaries import Budget, Summariser
 from tests import llm_server
 
-TIMEOUT = 0.3  # seconds the client waits in the timeout case
-
-
-@pytest.fixture
-def fake_llm(monkeypatch):
-    yield from llm_server.serve(monkeypatch)
-
 
 def talk(n: int) -> list[dict]:
     topics = ["deployment", "database migration", "Friday release", "rollback plan"]
@@ -31,7 +24,7 @@ def client_for(server, **overrides) -> LlmClient:
         "base_url": server.base_url,
         "api_key": "sk-test",
         "model": "tiny-model",
-        "timeout_seconds": TIMEOUT,
+        "timeout_seconds": llm_server.timeout_for(server.mode),
         "max_retries": 0,
         **overrides,
     }
@@ -60,11 +53,10 @@ def test_llm_answer_is_cut_to_the_budget(fake_llm):
 
 
 @pytest.mark.parametrize(
-    ("mode", "reason"),
+    ("llm_mode", "reason"),
     [("slow", "timed out"), ("error", "HTTP 500"), ("garbage", ""), ("empty", "empty answer")],
 )
-def test_a_failing_llm_falls_back_and_says_so(fake_llm, mode, reason):
-    fake_llm.mode = mode
+def test_a_failing_llm_falls_back_and_says_so(fake_llm, reason):
     messages = talk(8)
     result = Summariser(client_for(fake_llm)).summarise(None, messages, Budget(120))
     assert result.provider == "extractive"

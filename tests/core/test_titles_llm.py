@@ -5,20 +5,14 @@ import pytest
 
 from app.core import background, conversations, messages, titles
 from app.core.llm import LlmClient, LlmSettings
-from tests import llm_server
 
 New = messages.NewMessage
 FIRST_TURN = "Hello, can you help me plan the database migration for Friday?"
 
 
 @pytest.fixture
-def fake_llm(monkeypatch):
-    yield from llm_server.serve(monkeypatch)
-
-
-@pytest.fixture
-def llm(fake_llm):
-    client = LlmClient(LlmSettings(fake_llm.base_url, "sk", "title-model", 0.3, 0))
+def llm(fake_llm, llm_timeout):
+    client = LlmClient(LlmSettings(fake_llm.base_url, "sk", "title-model", llm_timeout, 0))
     titles.configure(client)
     yield client
     titles.configure(None)
@@ -65,9 +59,8 @@ def test_llm_title_after_the_first_exchange(db, alice, fake_llm, llm, inline):
     assert title_requests[0]["json"]["messages"][1]["content"] == FIRST_TURN
 
 
-@pytest.mark.parametrize("mode", ["error", "garbage", "slow", "empty"])
-def test_a_failing_llm_falls_back_to_the_heuristic(db, alice, fake_llm, llm, inline, mode):
-    fake_llm.mode = mode
+@pytest.mark.parametrize("llm_mode", ["error", "garbage", "slow", "empty"])
+def test_a_failing_llm_falls_back_to_the_heuristic(db, alice, llm, inline):
     conv = conversations.create(db, alice)
     stored = exchange(db, alice, conv["_id"])
     assert stored["title"] == titles.heuristic_title(FIRST_TURN)

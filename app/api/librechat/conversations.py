@@ -11,6 +11,7 @@ from ...core import conversations, forking, titles
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..limits import fork_limits
 from .docs import errors
 from .schemas import (
     ArchiveAllSchema,
@@ -188,7 +189,8 @@ def gen_title(conversation_id):
 @blp.route("/fork", methods=["POST"])
 @blp.arguments(ForkRequest)
 @blp.response(200, CopySchema)
-@errors(blp, 400, 403, 404)
+@errors(blp, 400, 403, 404, 429)
+@fork_limits
 def fork(body):
     """Fork a conversation from a message into a new conversation.
 
@@ -214,7 +216,8 @@ def fork(body):
 @blp.route("/duplicate", methods=["POST"])
 @blp.arguments(DuplicateRequest)
 @blp.response(201, CopySchema)
-@errors(blp, 400, 403, 404)
+@errors(blp, 400, 403, 404, 429)
+@fork_limits
 def duplicate(body):
     """Copy a conversation with every branch, under `title` or the original's title."""
     copy = forking.duplicate(

@@ -12,6 +12,7 @@ DESCRIPTIONS = {
     '`{"error": "Unauthorized", "message": "You don\'t have access to this conversation"}`.',
     404: '`{"error": "Conversation not found"}` (or the tag or message named).',
     409: '`{"error": "Tag already exists"}`.',
+    429: "Rate limit (FORK_IP_MAX / FORK_USER_MAX per window) reached; see `Retry-After`.",
 }
 
 

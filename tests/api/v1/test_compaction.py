@@ -6,7 +6,6 @@ import pytest
 from app.core import background, compaction, conversations, messages, titles
 from app.core.scope import Scope
 from app.core.summaries import Summariser
-from tests import llm_server
 
 ALICE = Scope.for_user("alice")
 SEED_FIELDS = {
@@ -18,11 +17,6 @@ SEED_FIELDS = {
     "compression_ratio",
     "preview_only",
 }
-
-
-@pytest.fixture
-def fake_llm(monkeypatch):
-    yield from llm_server.serve(monkeypatch)
 
 
 @pytest.fixture
@@ -239,13 +233,13 @@ def test_routes_are_documented(client):
 
 
 @pytest.fixture
-def llm_app_config(app_config, fake_llm):
+def llm_app_config(app_config, fake_llm, llm_timeout):
     """An app that talks to the fake LLM; the process-wide LLM services are reset after."""
     app_config.update(
         LLM_BASE_URL=fake_llm.base_url,
         LLM_API_KEY="sk-test",
         LLM_MODEL="tiny-model",
-        LLM_TIMEOUT_SECONDS=0.3,
+        LLM_TIMEOUT_SECONDS=llm_timeout,
         LLM_MAX_RETRIES=0,
     )
     yield app_config
@@ -265,16 +259,15 @@ def test_summaries_come_from_the_llm_when_configured(llm_app_config, fake_llm, c
     assert fake_llm.answer in summary["text"]
 
 
-@pytest.mark.parametrize("mode", ["slow", "error", "garbage"])
+@pytest.mark.parametrize("llm_mode", ["slow", "error", "garbage"])
 def test_a_failing_llm_falls_back_and_the_result_says_so(
     llm_app_config,
     fake_llm,
     client,
     auth,
     conv,
-    mode,
+    llm_mode,
 ):
-    fake_llm.mode = mode
     response = client.post(
         url(conv["_id"], "compact"), json={"strategy": "summarization"}, headers=auth()
     )
