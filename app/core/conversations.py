@@ -454,6 +454,8 @@ def set_status(db, scope: Scope, conversation_id: object, status: str) -> dict:
 
 def patch(db, scope: Scope, conversation_id: object, *, status=None, **fields) -> dict:
     """``update`` and a status change together: a restore first, an archive or delete last."""
+    if status is not None and status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}")  # before any change
     if status == "active":
         set_status(db, scope, conversation_id, status)
     document = update(db, scope, conversation_id, **fields)

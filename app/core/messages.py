@@ -280,7 +280,10 @@ def recount(db, conversation_id: str) -> dict:
         },
     ]
     for row in db.messages.aggregate(pipeline):
-        totals.update({k: v for k, v in row.items() if k != "_id"})
+        # MongoDB yields no group for no messages; mongomock yields one of nulls ($max of
+        # nothing), which would store message_seq: null and break the next append's $inc
+        if row.get("message_count"):
+            totals.update({k: v for k, v in row.items() if k != "_id"})
     latest = db.messages.find_one({"conversation_id": conversation_id}, sort=[("seq", -1)])
     totals["latest_message_id"] = latest["_id"] if latest else None
     update = {"$set": totals}
