@@ -102,7 +102,7 @@ def serve(monkeypatch, mode: str = "ok"):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     server = FakeLlmServer()
     server.mode = mode
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield server
     server.release.set()
