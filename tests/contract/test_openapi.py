@@ -4,6 +4,8 @@ Schemathesis derives requests (valid and invalid) from the served OpenAPI docume
 and sends them through the real app, with a valid token, on seeded demo data.
 """
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
@@ -30,6 +32,7 @@ with APP.app_context():
     AUTH = {"Authorization": f"Bearer {mint_token('alice')}"}
 
 schema = schemathesis.openapi.from_wsgi("/openapi.json", APP)
+EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "12"))  # raise it for a deeper local run
 
 
 def test_openapi_document_is_valid():
@@ -37,7 +40,7 @@ def test_openapi_document_is_valid():
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_generated_request_gets_a_server_error(case):
     response = case.call(headers=AUTH)
     assert response.status_code < 500, (case.method, case.formatted_path, response.text)
