@@ -88,6 +88,7 @@ class Dialect:
     body: Callable[[Problem], dict] = platform_body
     error_schema: type[Schema] = PlatformErrorSchema
     validation_status: int = 422
+    malformed_status: int = 400  # a body that is not JSON at all
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
 
     def from_domain(self, error: DomainError) -> Problem:
@@ -99,17 +100,28 @@ class Dialect:
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
+        headers = dict(data.get("headers") or {})
+        if is_malformed_json(messages):
+            return Problem(self.malformed_status, "malformed_json", MALFORMED_JSON, None, headers)
         if status == 422 or (status == 400 and messages):
             return Problem(
                 self.validation_status,
                 "validation_error",
                 summarise_validation(messages),
                 messages,
-                dict(data.get("headers") or {}),
+                headers,
             )
         code = (error.name or "error").lower().replace(" ", "_")
         message = data.get("message") or error.description or error.name
-        return Problem(status, code, message, headers=dict(data.get("headers") or {}))
+        return Problem(status, code, message, headers=headers)
+
+
+MALFORMED_JSON = "The request body is not valid JSON"
+
+
+def is_malformed_json(messages: object) -> bool:
+    """webargs reports a body that does not parse as ``{"json": ["Invalid JSON body."]}``."""
+    return isinstance(messages, dict) and messages.get("json") == ["Invalid JSON body."]
 
 
 PLATFORM = Dialect("platform", ("/v1",))

@@ -44,10 +44,38 @@ def test_chat_body():
             "conversationId is required",
         ),
         ({"json": {"title": ["Not a valid string."]}}, "title: Not a valid string."),
-        ({"json": ["Invalid JSON body."]}, "Invalid json"),
         ({"query": {"_schema": ["bad combination"]}}, "bad combination"),
         (None, "Invalid request"),
     ],
 )
 def test_validation_summaries(messages, expected):
     assert summarise_validation(messages) == expected
+
+
+@pytest.mark.parametrize(
+    "path,method,status,body",
+    [
+        (
+            "/v1/conversations",
+            "post",
+            400,
+            {"type": "malformed_json", "message": "The request body is not valid JSON"},
+        ),
+        ("/api/convos/update", "post", 400, "The request body is not valid JSON"),
+        ("/chat/rename/some-id", "put", 422, "The request body is not valid JSON"),
+    ],
+)
+def test_malformed_json_has_its_own_error_in_every_dialect(
+    client, auth, path, method, status, body
+):
+    response = getattr(client, method)(
+        path, data="{not json", headers=auth(), content_type="application/json"
+    )
+    assert response.status_code == status
+    error = response.json["error"]
+    if isinstance(body, dict):
+        assert {k: error[k] for k in body} == body
+    elif path.startswith("/chat"):
+        assert response.json == {"error": True, "message": body}
+    else:
+        assert response.json == {"error": body}

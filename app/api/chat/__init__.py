@@ -21,7 +21,12 @@ def chat_body(problem: Problem) -> dict:
 
 
 CHAT = Dialect(
-    "chat", ("/chat",), body=chat_body, error_schema=ChatErrorSchema, validation_status=422
+    "chat",
+    ("/chat",),
+    body=chat_body,
+    error_schema=ChatErrorSchema,
+    validation_status=422,
+    malformed_status=422,  # seed 003: "422 Unprocessable Entity: Invalid request body format"
 )
 register_dialect(CHAT)
 

@@ -156,7 +156,9 @@ class ForkRequest(Request):
     messageId = required_id()
     option = fields.String(
         allow_none=True,
-        validate=validate.OneOf((*OPTIONS, "")),
+        validate=validate.OneOf(
+            (*OPTIONS, ""), error=f"option must be one of {', '.join(OPTIONS)} (or empty)"
+        ),
         metadata={"description": "directPath, includeBranches or targetLevel (default)."},
     )
     splitAtTarget = fields.Boolean(load_default=False)
