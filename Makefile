@@ -3,29 +3,36 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test lint format seed token bench clean
 
+# The service's own dependencies (what `make run` needs).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# Plus pytest, ruff, schemathesis and friends (what `make test` needs).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(TEST_STAMP)
 
 ## Install and start the service on the embedded store, with demo data and Swagger UI at /docs.
 run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Install, lint and run the whole test suite.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n auto
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -37,7 +44,7 @@ token: $(STAMP)
 	$(BIN)/flask --app wsgi create-token $(or $(USER_ID),alice)
 
 ## Benchmarks (figures as ratios against an in-run baseline).
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	for script in scripts/bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
