@@ -6,17 +6,14 @@ from datetime import datetime
 
 from marshmallow import ValidationError, fields
 
-from ..core.clock import to_storage
+from ..core.clock import to_iso, to_storage
 
 
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with milliseconds and ``Z``; accepts any ISO 8601 input."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        moment = to_storage(value)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return None if value is None else to_iso(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
