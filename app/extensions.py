@@ -10,6 +10,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
+from .core import compaction, titles
+from .core.llm import LlmClient, LlmSettings
+from .core.summaries import Summariser
 from .db import connect, ensure_indexes
 
 
@@ -49,7 +52,31 @@ class Mongo:
         self.ensure_indexes()
 
 
+class LlmServices:
+    """The LLM client (when ``LLM_BASE_URL`` is set) and the summariser built on it.
+
+    Without an LLM: the local extractive summariser and title heuristic. Automatic
+    compaction and generated titles run in background threads, so the core keeps
+    the process-wide choice too (``compaction.configure``, ``titles.configure``).
+    """
+
+    KEY = "colloquy_llm"
+
+    def init_app(self, app: Flask) -> None:
+        settings = LlmSettings.from_config(app.config)
+        client = LlmClient(settings) if settings else None
+        summariser = Summariser(client)
+        app.extensions[self.KEY] = summariser
+        compaction.configure(summariser)
+        titles.configure(client)
+
+    @property
+    def summariser(self) -> Summariser:
+        return current_app.extensions[self.KEY]
+
+
 api = Api()
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mongo = Mongo()
+llm = LlmServices()

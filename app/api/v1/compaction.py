@@ -8,40 +8,19 @@ extractive summariser and title heuristic.
 
 from __future__ import annotations
 
-from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from ...core import compaction, titles
-from ...core.llm import LlmClient, LlmSettings
-from ...core.summaries import Summariser
-from ...extensions import mongo
+from ...core import compaction
+from ...extensions import llm, mongo
 from ..auth import current_scope
+from ..docs import error_responses
 from ..fields import UtcDateTime
 from . import blp
 from .schemas import PlatformErrorSchema
 
-SUMMARISER_KEY = "colloquy_summariser"
 _COUNT = validate.Range(0, compaction.COUNT_MAX)
 _TOKENS = validate.Range(0, compaction.TOKENS_MAX)
 _MODEL = validate.Length(1, 200)
-
-
-def _install_llm_services(state) -> None:
-    """Build the app's LLM client (if configured) for summaries, automatic compaction
-    and generated titles; without one, the local summariser and title heuristic."""
-    settings = LlmSettings.from_config(state.app.config)
-    llm = LlmClient(settings) if settings else None
-    summariser = Summariser(llm)
-    state.app.extensions[SUMMARISER_KEY] = summariser
-    compaction.configure(summariser)
-    titles.configure(llm)
-
-
-blp.record_once(_install_llm_services)
-
-
-def summariser() -> Summariser:
-    return current_app.extensions[SUMMARISER_KEY]
 
 
 class CompactRequestSchema(Schema):
@@ -167,30 +146,23 @@ class AutoCompactionResponseSchema(Schema):
     data = fields.Nested(AutoCompactionSchema)
 
 
-def _errors(*statuses):
-    """Document the error statuses a route answers."""
-    reasons = {
+_errors = error_responses(
+    blp,
+    PlatformErrorSchema,
+    {
         400: "Bad parameters.",
         401: "Missing or invalid token.",
         404: "No such conversation for this caller.",
         409: "A compaction of this conversation is already running.",
         422: "Body or query failed validation.",
-    }
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(
-                status, schema=PlatformErrorSchema, description=reasons[status]
-            )(view)
-        return view
-
-    return decorate
+    },
+)
 
 
 def _compact(conversation_id: str, args: dict, preview: bool) -> dict:
     request = compaction.CompactionRequest(**args)
     scope = current_scope()
-    result = compaction.compact(mongo.db, scope, conversation_id, request, summariser(), preview)
+    result = compaction.compact(mongo.db, scope, conversation_id, request, llm.summariser, preview)
     return {"data": result}
 
 
