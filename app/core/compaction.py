@@ -52,10 +52,9 @@ import logging
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from . import background, conversations, summaries, tokens
+from . import background, conversations, summaries, tokens, tree
 from .clock import new_id, utcnow
 from .errors import Conflict, Invalid
-from .messages import path_to
 from .scope import Scope
 from .summaries import Budget, Summariser, summary_tokens
 
@@ -229,9 +228,7 @@ def _all_messages(db, conversation: dict) -> list[dict]:
 
 
 def _live_thread(everything: list[dict], conversation: dict) -> list[dict]:
-    by_id = {m["_id"]: m for m in everything}
-    leaf = conversation.get("latest_message_id")
-    thread = path_to(by_id, leaf) if leaf in by_id else []
+    thread = tree.thread(everything, conversation.get("latest_message_id"))
     return [m for m in thread if m.get("compacted_by") is None]
 
 

@@ -16,7 +16,6 @@ Unknown options are rejected (LibreChat silently produced an empty fork).
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from . import conversations, messages
 from .clock import ROOT_PARENT_ID, new_id, require_id
 from .errors import Invalid, NotFound
 from .scope import Scope
+from .tree import children_of, depths, path_to
 
 DIRECT_PATH = "directPath"
 INCLUDE_BRANCHES = "includeBranches"
@@ -44,35 +44,9 @@ class Copy:
 # --- selecting messages (pure functions over message documents) -------------------------
 
 
-def depths(tree: list[dict]) -> dict[str, int]:
-    """Depth of every message reachable from a root (0 for roots), breadth first.
-
-    A root is a message whose parent is the root marker or not in ``tree``;
-    messages caught in a parent cycle are unreachable and get no depth.
-    """
-    ids = {m["_id"] for m in tree}
-    children = _children(tree)
-    level = [m["_id"] for m in tree if m["parent_message_id"] not in ids]
-    found: dict[str, int] = {}
-    depth = 0
-    while level:
-        for message_id in level:
-            found.setdefault(message_id, depth)
-        level = [c["_id"] for p in level for c in children[p] if c["_id"] not in found]
-        depth += 1
-    return found
-
-
-def _children(tree: list[dict]) -> dict[str, list[dict]]:
-    children: dict[str, list[dict]] = defaultdict(list)
-    for message in tree:
-        children[message["parent_message_id"]].append(message)
-    return children
-
-
 def direct_path(tree: list[dict], target_id: str) -> list[dict]:
     """The target and its ancestors, root first."""
-    return messages.path_to({m["_id"]: m for m in tree}, target_id)
+    return path_to({m["_id"]: m for m in tree}, target_id)
 
 
 def with_branches(tree: list[dict], target_id: str) -> list[dict]:
@@ -139,7 +113,7 @@ def _require_in(known: set[str], message_id: str) -> None:
 def parents_first(chosen: list[dict]) -> list[dict]:
     """Order messages so each parent precedes its children; append order otherwise."""
     ids = {m["_id"] for m in chosen}
-    waiting = _children([m for m in chosen if m["parent_message_id"] in ids])
+    waiting = children_of([m for m in chosen if m["parent_message_id"] in ids])
     ready = [_order_key(m) for m in chosen if m["parent_message_id"] not in ids]
     heapq.heapify(ready)
     ordered = []

@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, titles, tokens
+from . import conversations, titles, tokens, tree
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
@@ -220,18 +220,7 @@ def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None
         return []
     if leaf not in by_id:
         raise NotFound("Message not found")
-    return path_to(by_id, leaf)
-
-
-def path_to(by_id: dict[str, dict], leaf_id: str) -> list[dict]:
-    """Walk parent links from ``leaf_id`` to the root; stops on a cycle or a missing parent."""
-    path, seen, current = [], set(), by_id.get(leaf_id)
-    while current is not None and current["_id"] not in seen:
-        seen.add(current["_id"])
-        path.append(current)
-        current = by_id.get(current.get("parent_message_id"))
-    path.reverse()
-    return path
+    return tree.path_to(by_id, leaf)
 
 
 def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pinned: bool):

@@ -141,13 +141,3 @@ def test_parents_first_orders_a_tree_whose_seq_disagrees():
         {"_id": "loop", "parent_message_id": "loop", "seq": 3},
     ]
     assert [m["_id"] for m in forking.parents_first(tree)] == ["root", "child"]
-
-
-def test_depths_ignore_cycles_and_treat_orphans_as_roots():
-    tree = [
-        {"_id": "a", "parent_message_id": "gone"},
-        {"_id": "b", "parent_message_id": "a"},
-        {"_id": "x", "parent_message_id": "y"},
-        {"_id": "y", "parent_message_id": "x"},
-    ]
-    assert forking.depths(tree) == {"a": 0, "b": 1}

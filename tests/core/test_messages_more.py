@@ -169,32 +169,7 @@ def test_list_page_is_scoped(db, alice, bob):
         messages.list_page(db, bob, conv["_id"])
 
 
-# --- path_to / thread / latest_thread -----------------------------------------------------------
-
-
-def node(message_id, parent):
-    return {"_id": message_id, "parent_message_id": parent}
-
-
-def test_path_to_walks_to_the_root():
-    by_id = {m["_id"]: m for m in [node("a", ROOT_PARENT_ID), node("b", "a"), node("c", "b")]}
-    assert ids_of(messages.path_to(by_id, "c")) == ["a", "b", "c"]
-    assert ids_of(messages.path_to(by_id, "a")) == ["a"]
-
-
-def test_path_to_stops_at_a_missing_parent():
-    by_id = {m["_id"]: m for m in [node("b", "gone"), node("c", "b")]}
-    assert ids_of(messages.path_to(by_id, "c")) == ["b", "c"]
-
-
-def test_path_to_stops_on_a_cycle():
-    by_id = {m["_id"]: m for m in [node("a", "c"), node("b", "a"), node("c", "b")]}
-    assert ids_of(messages.path_to(by_id, "c")) == ["a", "b", "c"]
-    assert ids_of(messages.path_to({"s": node("s", "s")}, "s")) == ["s"]
-
-
-def test_path_to_an_unknown_leaf_is_empty():
-    assert messages.path_to({"a": node("a", ROOT_PARENT_ID)}, "zzz") == []
+# --- thread / latest_thread -----------------------------------------------------------
 
 
 def test_thread_of_an_empty_conversation_is_empty(db, alice):

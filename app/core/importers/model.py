@@ -18,6 +18,7 @@ from .. import conversations, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
+from ..tree import nearest_kept, path_to
 
 
 @dataclass
@@ -63,29 +64,6 @@ class Prepared:
     duplicate_query: dict | None = None  # finds an earlier import of the same conversation
     keeps_ids: bool = False  # ids come from the file (they may be taken)
     empty: bool = False  # a conversation without one visible message, left out
-
-
-def nearest_kept(parents: dict[str, str | None], kept: set[str], where: str) -> dict:
-    """For each kept node, its nearest kept ancestor (``None`` for a root).
-
-    Skipped nodes are passed through, so their children re-link upwards. A
-    parent link that loops raises ``Invalid`` naming the node.
-    """
-    resolved: dict[str, str | None] = {}
-
-    def climb(node: str | None) -> str | None:
-        chain: list[str] = []
-        while node is not None and node not in kept and node not in resolved:
-            if node in chain:
-                raise Invalid(f"{where}: the message tree has a cycle at node {node}")
-            chain.append(node)
-            node = parents.get(node)
-        answer = node if node is None or node in kept else resolved[node]
-        for skipped in chain:
-            resolved[skipped] = answer
-        return answer
-
-    return {node: climb(parents.get(node)) for node in kept}
 
 
 def prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Prepared:
@@ -191,13 +169,7 @@ def _tree_order(imported: ImportedConversation) -> list[ImportedMessage]:
 
 
 def _current_thread(by_id: dict[str, ImportedMessage], leaf: str | None) -> set[str]:
-    if leaf not in by_id:
-        return set()
-    path, node = set(), by_id.get(leaf)
-    while node is not None and node.source_id not in path:
-        path.add(node.source_id)
-        node = by_id.get(node.parent_source_id or "")
-    return path
+    return {m.source_id for m in path_to(by_id, leaf, lambda m: m.parent_source_id)}
 
 
 def _message_document(conversation, message: ImportedMessage, ids, seq, first_time) -> dict:
