@@ -258,19 +258,19 @@ def test_other_users_and_unknown_ids(db, alice, bob):
 
 def test_a_second_compaction_while_one_runs_gets_conflict(db, alice):
     conv, _ = build(db, alice, chat(6))
-    token = compaction._acquire_lock(db, conv)
+    token = compaction.acquire_lock(db, conv)
     with pytest.raises(Conflict):
         run(db, alice, conv, strategy="sliding_window", window_size=1)
     assert compacted_ids(db, conv) == set()
     assert run(db, alice, conv, preview=True, strategy="hybrid")["preview_only"]  # no lock
-    compaction._release_lock(db, conv, token)
+    compaction.release_lock(db, conv, token)
     assert run(db, alice, conv, strategy="sliding_window", window_size=1)["messages_compacted"]
 
 
 def test_an_expired_lock_does_not_block(db, alice, monkeypatch):
     conv, _ = build(db, alice, chat(4))
-    monkeypatch.setattr(compaction, "LOCK_SECONDS", -1)
-    compaction._acquire_lock(db, conv)  # a crashed run's lock, already expired
+    monkeypatch.setattr(compaction.run, "LOCK_SECONDS", -1)
+    compaction.acquire_lock(db, conv)  # a crashed run's lock, already expired
     assert run(db, alice, conv, strategy="sliding_window", window_size=1)["messages_compacted"] == 3
 
 
@@ -280,7 +280,7 @@ def test_the_lock_is_released_after_a_failure(db, alice, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(compaction, "_record", broken)
+    monkeypatch.setattr(compaction.run, "_record", broken)
     with pytest.raises(RuntimeError):
         run(db, alice, conv, strategy="sliding_window", window_size=1)
     monkeypatch.undo()
@@ -374,7 +374,7 @@ def test_auto_compaction_skips_quietly_while_locked(db, alice, inline_background
     compaction.set_auto(
         db, alice, conv["_id"], {"strategy": "sliding_window", "threshold_tokens": 1}
     )
-    compaction._acquire_lock(db, conv)
+    compaction.acquire_lock(db, conv)
     messages.append(db, alice, conv["_id"], New(role="user", text="appends still work"))
     assert compacted_ids(db, conv) == set()
 

@@ -138,7 +138,7 @@ def test_appends_past_the_threshold_compact_automatically(client, auth, conv, ap
 
 
 def test_a_second_compaction_at_once_gets_409(client, auth, conv, app_db):
-    compaction._acquire_lock(app_db, conv)
+    compaction.acquire_lock(app_db, conv)
     response = client.post(url(conv["_id"], "compact"), json={"strategy": "hybrid"}, headers=auth())
     assert response.status_code == 409
     assert response.json["error"]["type"] == "conflict"
