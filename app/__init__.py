@@ -17,7 +17,7 @@ from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
 from .api.v1 import transfer as v1_transfer
 from .config import Config
-from .extensions import api, jwt, limiter, llm, mongo
+from .extensions import api, jwt, limiter, mongo, services
 from .observability import configure_logging, instrument
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
         configure_logging(settings.LOG_LEVEL)
 
     mongo.init_app(app)
-    llm.init_app(app)
+    services.init_app(app)
     jwt.init_app(app)
     configure_jwt(jwt)
     limiter.init_app(app)

@@ -10,9 +10,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
-from .core import compaction, titles
 from .core.llm import LlmClient, LlmSettings
-from .core.summaries import Summariser
+from .core.services import Services
 from .db import connect, ensure_indexes
 
 
@@ -52,26 +51,23 @@ class Mongo:
         self.ensure_indexes()
 
 
-class LlmServices:
-    """The LLM client (when ``LLM_BASE_URL`` is set) and the summariser built on it.
+class CoreServices:
+    """The core's ``Services`` for this app: the LLM client (when ``LLM_BASE_URL`` is
+    set) with the summariser and titles built on it, and the background runner.
 
-    Without an LLM: the local extractive summariser and title heuristic. Automatic
-    compaction and generated titles run in background threads, so the core keeps
-    the process-wide choice too (``compaction.configure``, ``titles.configure``).
+    Built once in ``create_app`` and kept in ``app.extensions``; views pass
+    ``services.current`` to the core functions that take it. Without an LLM: the
+    local extractive summariser and title heuristic.
     """
 
-    KEY = "colloquy_llm"
+    KEY = "colloquy_services"
 
     def init_app(self, app: Flask) -> None:
         settings = LlmSettings.from_config(app.config)
-        client = LlmClient(settings) if settings else None
-        summariser = Summariser(client)
-        app.extensions[self.KEY] = summariser
-        compaction.configure(summariser)
-        titles.configure(client)
+        app.extensions[self.KEY] = Services.with_llm(LlmClient(settings) if settings else None)
 
     @property
-    def summariser(self) -> Summariser:
+    def current(self) -> Services:
         return current_app.extensions[self.KEY]
 
 
@@ -79,4 +75,4 @@ api = Api()
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mongo = Mongo()
-llm = LlmServices()
+services = CoreServices()

@@ -12,7 +12,9 @@ import uuid
 import pytest
 
 from app import create_app
+from app.core import background
 from app.core.scope import Scope
+from app.core.services import Services
 from app.db import connect, ensure_indexes
 from tests import llm_server
 
@@ -88,6 +90,12 @@ def auth(token):
         return {"Authorization": f"Bearer {token(user_id, **claims)}"}
 
     return headers
+
+
+@pytest.fixture
+def services():
+    """Core services without an LLM that run background work inline (nothing left behind)."""
+    return Services(run_in_background=background.run_inline)
 
 
 @pytest.fixture

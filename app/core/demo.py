@@ -180,6 +180,8 @@ def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetim
 
 
 def _append(db, scope, conversation, role, text, parent, model, at) -> dict:
+    """The bare append: demo conversations come titled and without a compaction
+    setting, so none of the append flow's follow-ups would be due."""
     tokens = max(1, len(text) // 4)
     new = messages.NewMessage(
         role=role,

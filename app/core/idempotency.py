@@ -19,10 +19,11 @@ from dataclasses import asdict
 
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, messages
+from . import appending, conversations, messages
 from .clock import utcnow
 from .errors import Conflict, Invalid
 from .scope import Scope
+from .services import Services
 
 KEY_MAX = 255
 WAIT_SECONDS = 5.0
@@ -51,14 +52,16 @@ def append_once(
     scope: Scope,
     conversation_id: object,
     new: messages.NewMessage,
+    services: Services,
     key: str | None,
     *,
     wait_seconds: float = WAIT_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[dict, bool]:
-    """Append ``new`` unless ``key`` was already used; return (message, replayed)."""
+    """Append ``new`` (the append flow, ``appending.append``) unless ``key`` was already
+    used; return (message, replayed)."""
     if key is None:
-        return messages.append(db, scope, conversation_id, new), False
+        return appending.append(db, scope, conversation_id, new, services), False
     new.validate()
     conversation = conversations.get_live(db, scope, conversation_id)
     record = {
@@ -70,7 +73,8 @@ def append_once(
     digest = fingerprint(new)
     for _ in range(RESERVE_ATTEMPTS):
         if _reserve(db, record, digest):
-            return _append_reserved(db, scope, conversation["_id"], new, record), False
+            appended = _append_reserved(db, scope, conversation["_id"], new, services, record)
+            return appended, False
         replay = _await_first(db, scope, record, digest, wait_seconds, sleep)
         if replay is not None:
             return replay, True
@@ -87,9 +91,9 @@ def _reserve(db, record: dict, digest: str) -> bool:
     return True
 
 
-def _append_reserved(db, scope, conversation_id, new, record) -> dict:
+def _append_reserved(db, scope, conversation_id, new, services, record) -> dict:
     try:
-        message = messages.append(db, scope, conversation_id, new)
+        message = appending.append(db, scope, conversation_id, new, services)
     except BaseException:
         db.idempotency_keys.delete_one({**record, "message_id": None})
         raise

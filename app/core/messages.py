@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, titles, tokens, tree
+from . import conversations, tokens, tree
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
@@ -82,13 +82,23 @@ def text_of(content: list | None) -> str:
 def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     """Add a message under ``parent_message_id`` (default: the latest message).
 
+    Only appends: the title and automatic-compaction follow-ups belong to the
+    append flow (``app.core.appending``).
+    """
+    new.validate()
+    conversation = conversations.get_live(db, scope, conversation_id)
+    return append_to(db, scope, conversation, new)
+
+
+def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
+    """Append a validated ``new`` to ``conversation`` (live and the caller's, as
+    ``conversations.get_live`` reads it); returns the stored message.
+
     The conversation's counters (``message_count``, token and cost totals,
     ``last_message_at``) change in the same single-document update that hands
     out the message's ``seq`` and default parent, so concurrent appends never
     lose an increment and form a chain in the order they were counted.
     """
-    new.validate()
-    conversation = conversations.get_live(db, scope, conversation_id)
     if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
         _require_message(db, conversation, new.parent_message_id)
     message_id = require_id(new.message_id, "message id") if new.message_id else new_id()
@@ -118,9 +128,6 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     except DuplicateKeyError as exc:
         _undo_counters(db, conversation["_id"], increments, before)
         raise Conflict("a message with this id already exists") from exc
-    if conversation.get("title_source") == "default":
-        titles.after_append(db, scope, conversation["_id"])
-    _after_append(db, scope, before)
     return document
 
 
@@ -141,12 +148,6 @@ def _token_fields(conversation: dict, new: NewMessage, text: str) -> dict:
         "token_count": tokens.message_tokens(new.role, text, encoding),
         "token_encoding": encoding,
     }
-
-
-def _after_append(db, scope: Scope, conversation: dict) -> None:
-    from . import compaction  # late import: compaction builds on this module
-
-    compaction.after_append(db, scope, conversation)
 
 
 def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:

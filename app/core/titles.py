@@ -6,9 +6,9 @@ is never overwritten. The generator is a parameter: the deterministic
 ``heuristic_title``, or ``llm_title(client)`` which asks an OpenAI-compatible
 endpoint and falls back to the heuristic when the call fails.
 
-``after_append`` (called by ``messages.append``) titles inline with the
-heuristic when no LLM is configured, and in the background with the LLM when
-one is (``configure``), so appends never wait on it.
+``after_append`` (a follow-up of the append flow, ``app.core.appending``)
+titles inline with the heuristic when it is given no LLM, and through the
+background runner with the LLM when it is, so appends never wait on it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
-from . import background, conversations
+from . import conversations
+from .background import Runner
 from .clock import require_id
 from .errors import NotFound
 from .llm import LlmClient, LlmFailed
@@ -148,14 +149,6 @@ TITLE_INPUT_CHARS = 2_000
 TITLE_ANSWER_TOKENS = 24
 _QUOTES_AND_MARKUP = "\"'`*# \u201c\u201d\u2018\u2019"  # and curly quotes
 
-_title_llm: LlmClient | None = None
-
-
-def configure(llm: LlmClient | None) -> None:
-    """The LLM titles come from (``None``: the local heuristic, inline)."""
-    global _title_llm
-    _title_llm = llm
-
 
 def llm_title(llm: LlmClient) -> TitleGenerator:
     """A generator that asks ``llm`` and falls back to ``heuristic_title`` on failure."""
@@ -183,12 +176,14 @@ def clean_llm_title(answer: str) -> str | None:
     return " ".join(_within_limits(words)) if words else None
 
 
-def after_append(db, scope: Scope, conversation_id: str) -> None:
-    """Title the conversation when due: inline locally, or in the background by LLM."""
-    llm = _title_llm
+def after_append(
+    db, scope: Scope, conversation_id: str, llm: LlmClient | None, run_in_background: Runner
+) -> None:
+    """Title the conversation when due: inline locally, or through ``run_in_background``
+    by ``llm``."""
     if llm is None:
         generate_if_due(db, scope, conversation_id)
         return
-    background.run_in_background(
+    run_in_background(
         lambda: generate_if_due(db, scope, conversation_id, llm_title(llm)), "llm-title"
     )

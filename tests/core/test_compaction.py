@@ -4,9 +4,10 @@ import threading
 
 import pytest
 
-from app.core import background, compaction, conversations, messages, summaries
+from app.core import appending, compaction, conversations, messages, summaries
 from app.core.compaction import CompactionRequest as Request
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
+from app.core.services import Services
 from app.core.summaries import Summariser
 
 New = messages.NewMessage
@@ -339,12 +340,7 @@ def test_context_for_an_unknown_model_is_flagged_as_estimate(db, alice):
 # --- automatic compaction ------------------------------------------------------------
 
 
-@pytest.fixture
-def inline_background(monkeypatch):
-    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
-
-
-def test_append_past_the_threshold_compacts_automatically(db, alice, inline_background):
+def test_append_past_the_threshold_compacts_automatically(db, alice, services):
     conv, stored = build(db, alice, chat(4))
     compaction.set_auto(
         db,
@@ -354,38 +350,37 @@ def test_append_past_the_threshold_compacts_automatically(db, alice, inline_back
     )
     total = sum(m["token_count"] for m in stored)
     while total <= 100:
-        total += messages.append(db, alice, conv["_id"], New(role="user", text="More words here."))[
-            "token_count"
-        ]
+        new = New(role="user", text="More words here.")
+        total += appending.append(db, alice, conv["_id"], new, services)["token_count"]
     assert compacted_ids(db, conv)
     live = compaction.context(db, alice, conv["_id"])
     assert len(live["messages"]) == 2
 
 
-def test_below_the_threshold_nothing_happens(db, alice, inline_background):
+def test_below_the_threshold_nothing_happens(db, alice, services):
     conv, _ = build(db, alice, chat(2))
     compaction.set_auto(db, alice, conv["_id"], {"strategy": "hybrid", "threshold_tokens": 10_000})
-    messages.append(db, alice, conv["_id"], New(role="user", text="one more"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="one more"), services)
     assert compacted_ids(db, conv) == set()
 
 
-def test_auto_compaction_skips_quietly_while_locked(db, alice, inline_background):
+def test_auto_compaction_skips_quietly_while_locked(db, alice, services):
     conv, _ = build(db, alice, chat(4))
     compaction.set_auto(
         db, alice, conv["_id"], {"strategy": "sliding_window", "threshold_tokens": 1}
     )
     compaction.acquire_lock(db, conv)
-    messages.append(db, alice, conv["_id"], New(role="user", text="appends still work"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="appends still work"), services)
     assert compacted_ids(db, conv) == set()
 
 
-def test_auto_compaction_runs_in_the_background_by_default(db, alice, monkeypatch):
+def test_auto_compaction_runs_in_the_background_by_default(db, alice):
     jobs = []
-    monkeypatch.setattr(background, "run_in_background", lambda job, name="": jobs.append(job))
+    later = Services(run_in_background=lambda job, name: jobs.append(job))
     conv, _ = build(db, alice, chat(2))
     setting = {"strategy": "hybrid", "threshold_tokens": 1, "window_size": 1}
     compaction.set_auto(db, alice, conv["_id"], setting)
-    messages.append(db, alice, conv["_id"], New(role="user", text="x"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="x"), later)
     assert len(jobs) == 1 and compacted_ids(db, conv) == set()  # the append did not wait
     jobs[0]()
     assert compacted_ids(db, conv)
@@ -450,10 +445,12 @@ def test_two_compactions_at_once_the_second_gets_conflict(db, alice):
         {"strategy": "hybrid", "threshold_tokens": 5, "extra": {"$set": 1}},
     ],
 )
-def test_appends_survive_any_stored_setting(db, alice, inline_background, stored):
+def test_appends_survive_any_stored_setting(db, alice, services, stored):
     conv, _ = build(db, alice, chat(2))
     db.conversations.update_one({"_id": conv["_id"]}, {"$set": {"settings.compaction": stored}})
-    appended = messages.append(db, alice, conv["_id"], New(role="user", text="still fine"))
+    appended = appending.append(
+        db, alice, conv["_id"], New(role="user", text="still fine"), services
+    )
     assert appended["token_count"] > 0
     setting = compaction.get_auto(db, alice, conv["_id"])
     if isinstance(stored, dict) and "extra" in stored:

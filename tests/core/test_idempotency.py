@@ -14,31 +14,31 @@ def conv(db, alice):
     return conversations.create(db, alice)
 
 
-def test_without_a_key_every_call_appends(db, alice, conv):
+def test_without_a_key_every_call_appends(db, alice, conv, services):
     for _ in range(2):
-        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), None)
+        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), services, None)
     assert db.messages.count_documents({}) == 2
 
 
-def test_a_replay_returns_the_stored_message(db, alice, conv):
+def test_a_replay_returns_the_stored_message(db, alice, conv, services):
     first, replayed_first = idempotency.append_once(
-        db, alice, conv["_id"], New(role="user", text="x"), "k"
+        db, alice, conv["_id"], New(role="user", text="x"), services, "k"
     )
     again, replayed_again = idempotency.append_once(
-        db, alice, conv["_id"], New(role="user", text="x"), "k"
+        db, alice, conv["_id"], New(role="user", text="x"), services, "k"
     )
     assert (replayed_first, replayed_again) == (False, True)
     assert again == first
     assert conversations.get(db, alice, conv["_id"])["message_count"] == 1
 
 
-def test_a_different_message_under_the_same_key_conflicts(db, alice, conv):
-    idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), "k")
+def test_a_different_message_under_the_same_key_conflicts(db, alice, conv, services):
+    idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), services, "k")
     with pytest.raises(Conflict):
-        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="y"), "k")
+        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="y"), services, "k")
 
 
-def test_waits_for_a_request_in_flight_then_replays(db, alice, conv):
+def test_waits_for_a_request_in_flight_then_replays(db, alice, conv, services):
     """A duplicate arriving while the first is still appending waits, then replays."""
     new = New(role="user", text="x")
     record = {"workspace_id": "default", "user_id": "alice", "conversation_id": conv["_id"]}
@@ -53,7 +53,7 @@ def test_waits_for_a_request_in_flight_then_replays(db, alice, conv):
         db.idempotency_keys.update_one(record, {"$set": {"message_id": finished["_id"]}})
 
     message, replayed = idempotency.append_once(
-        db, alice, conv["_id"], new, "k", sleep=first_request_finishes
+        db, alice, conv["_id"], new, services, "k", sleep=first_request_finishes
     )
     assert replayed is True
     assert message["_id"] == finished["_id"]
@@ -61,7 +61,7 @@ def test_waits_for_a_request_in_flight_then_replays(db, alice, conv):
     assert db.messages.count_documents({}) == 1
 
 
-def test_gives_up_on_a_request_that_never_finishes(db, alice, conv):
+def test_gives_up_on_a_request_that_never_finishes(db, alice, conv, services):
     new = New(role="user", text="x")
     db.idempotency_keys.insert_one(
         {
@@ -74,34 +74,39 @@ def test_gives_up_on_a_request_that_never_finishes(db, alice, conv):
         }
     )
     with pytest.raises(Conflict, match="in progress"):
-        idempotency.append_once(db, alice, conv["_id"], new, "k", wait_seconds=0)
+        idempotency.append_once(db, alice, conv["_id"], new, services, "k", wait_seconds=0)
     assert db.messages.count_documents({}) == 0
 
 
-def test_a_failed_first_attempt_releases_the_key(db, alice, conv):
+def test_a_failed_first_attempt_releases_the_key(db, alice, conv, services):
     with pytest.raises(NotFound):
         idempotency.append_once(
-            db, alice, conv["_id"], New(role="user", text="x", parent_message_id="nope"), "k"
+            db,
+            alice,
+            conv["_id"],
+            New(role="user", text="x", parent_message_id="nope"),
+            services,
+            "k",
         )
     message, replayed = idempotency.append_once(
-        db, alice, conv["_id"], New(role="user", text="x"), "k"
+        db, alice, conv["_id"], New(role="user", text="x"), services, "k"
     )
     assert replayed is False and message["text"] == "x"
 
 
 @pytest.mark.parametrize("key", ["", "   ", "x" * 256, "bad\nkey", {"$gt": ""}])
-def test_bad_keys(db, alice, conv, key):
+def test_bad_keys(db, alice, conv, services, key):
     with pytest.raises(Invalid):
-        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), key)
+        idempotency.append_once(db, alice, conv["_id"], New(role="user", text="x"), services, key)
     assert db.messages.count_documents({}) == 0
 
 
-def test_concurrent_duplicates_append_once(db, alice, conv):
+def test_concurrent_duplicates_append_once(db, alice, conv, services):
     results = []
 
     def send(_index):
         new = New(role="user", text="x")
-        results.append(idempotency.append_once(db, alice, conv["_id"], new, "same"))
+        results.append(idempotency.append_once(db, alice, conv["_id"], new, services, "same"))
 
     assert run_in_threads(send, 12) == []
     assert len(results) == 12

@@ -2,10 +2,12 @@
 
 import pytest
 
-from app.core import conversations, messages, titles
+from app.core import appending, background, conversations, messages, titles
 from app.core.errors import Invalid, NotFound
+from app.core.services import Services
 
 New = messages.NewMessage
+SERVICES = Services(run_in_background=background.run_inline)  # no LLM: titles inline
 
 
 @pytest.mark.parametrize(
@@ -29,15 +31,19 @@ def test_heuristic_title(text, expected):
 
 
 def exchange(db, scope, conversation_id, question="what is a b-tree?"):
-    messages.append(db, scope, conversation_id, New(role="user", text=question))
-    messages.append(db, scope, conversation_id, New(role="assistant", text="A balanced tree."))
+    appending.append(db, scope, conversation_id, New(role="user", text=question), SERVICES)
+    appending.append(
+        db, scope, conversation_id, New(role="assistant", text="A balanced tree."), SERVICES
+    )
 
 
 def test_title_appears_after_the_first_exchange(db, alice):
     conv = conversations.create(db, alice)
-    messages.append(db, alice, conv["_id"], New(role="user", text="what is a b-tree?"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="what is a b-tree?"), SERVICES)
     assert conversations.get(db, alice, conv["_id"])["title_source"] == "default"
-    messages.append(db, alice, conv["_id"], New(role="assistant", text="A balanced tree."))
+    appending.append(
+        db, alice, conv["_id"], New(role="assistant", text="A balanced tree."), SERVICES
+    )
     stored = conversations.get(db, alice, conv["_id"])
     assert (stored["title"], stored["title_source"]) == ("What is a b-tree", "generated")
 
@@ -50,17 +56,17 @@ def test_a_user_title_is_never_overwritten(db, alice):
 
 def test_a_rename_before_generation_wins(db, alice):
     conv = conversations.create(db, alice)
-    messages.append(db, alice, conv["_id"], New(role="user", text="question one"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="question one"), SERVICES)
     conversations.rename(db, alice, conv["_id"], "Renamed")
-    messages.append(db, alice, conv["_id"], New(role="assistant", text="answer"))
+    appending.append(db, alice, conv["_id"], New(role="assistant", text="answer"), SERVICES)
     assert titles.generate_if_due(db, alice, conv["_id"]) is None
     assert conversations.get(db, alice, conv["_id"])["title"] == "Renamed"
 
 
 def test_generator_is_a_parameter_and_later_turns_do_not_retitle(db, alice):
     conv = conversations.create(db, alice)
-    messages.append(db, alice, conv["_id"], New(role="user", text="first"))
-    messages.append(db, alice, conv["_id"], New(role="assistant", text="reply"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="first"), SERVICES)
+    appending.append(db, alice, conv["_id"], New(role="assistant", text="reply"), SERVICES)
     assert titles.generate_if_due(db, alice, conv["_id"], generator=str.upper) is None
     fresh = conversations.create(db, alice)
     db.messages.insert_many(
@@ -75,7 +81,7 @@ def test_generator_is_a_parameter_and_later_turns_do_not_retitle(db, alice):
 
 def test_generation_is_scoped(db, alice, bob):
     conv = conversations.create(db, alice)
-    messages.append(db, alice, conv["_id"], New(role="user", text="first"))
+    appending.append(db, alice, conv["_id"], New(role="user", text="first"), SERVICES)
     db.messages.insert_one(
         {"_id": "x", "conversation_id": conv["_id"], "role": "assistant", "seq": 9, "text": "a"}
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ...core import compaction
-from ...extensions import llm, mongo
+from ...extensions import mongo, services
 from ..auth import current_scope
 from ..docs import error_responses
 from ..fields import UtcDateTime
@@ -162,7 +162,8 @@ _errors = error_responses(
 def _compact(conversation_id: str, args: dict, preview: bool) -> dict:
     request = compaction.CompactionRequest(**args)
     scope = current_scope()
-    result = compaction.compact(mongo.db, scope, conversation_id, request, llm.summariser, preview)
+    summariser = services.current.summariser
+    result = compaction.compact(mongo.db, scope, conversation_id, request, summariser, preview)
     return {"data": result}
 
 

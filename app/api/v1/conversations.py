@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...core import conversations, messages
+from ...core import appending, conversations, messages
 from ...core.pagination import Sort
-from ...extensions import mongo
+from ...extensions import mongo, services
 from ..auth import current_scope
 from ..docs import error_responses
 from . import blp
@@ -92,7 +92,8 @@ def create_conversation(body):
     names an earlier initial message as `parent_message_id`.
     """
     initial = body.pop("messages")
-    return {"data": messages.start(mongo.db, current_scope(), initial, **body)}
+    created = appending.start(mongo.db, current_scope(), initial, services.current, **body)
+    return {"data": created}
 
 
 @blp.route("/<conversation_id>")

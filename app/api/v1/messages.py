@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ...core import idempotency, messages
-from ...extensions import mongo
+from ...extensions import mongo, services
 from ..auth import current_scope
 from . import blp
 from .conversations import documents_errors, page_body
@@ -53,6 +53,7 @@ def append_message(new, headers, conversation_id):
         current_scope(),
         conversation_id,
         new,
+        services.current,
         headers.get("idempotency_key"),
         wait_seconds=current_app.config["IDEMPOTENCY_WAIT_SECONDS"],
     )

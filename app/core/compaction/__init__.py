@@ -61,7 +61,6 @@ from .run import (
     acquire_lock,
     after_append,
     compact,
-    configure,
     list_summaries,
     release_lock,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "acquire_lock",
     "after_append",
     "compact",
-    "configure",
     "context",
     "get_auto",
     "list_summaries",

@@ -9,10 +9,10 @@ field taken with one conditional ``find_one_and_update``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
-from .. import background, conversations, summaries, tokens
+from .. import conversations, summaries, tokens
+from ..background import Runner
 from ..clock import new_id, utcnow
 from ..errors import Conflict
 from ..scope import Scope
@@ -23,16 +23,6 @@ from .plan import CompactionRequest, Plan, message_cost, plan
 log = logging.getLogger(__name__)
 
 LOCK_SECONDS = 300
-
-BackgroundRunner = Callable[[Callable[[], None], str], None]
-
-_summariser = Summariser()
-
-
-def configure(summariser: Summariser) -> None:
-    """The summariser automatic compaction uses (set once by the app at start-up)."""
-    global _summariser
-    _summariser = summariser
 
 
 def compact(
@@ -177,8 +167,8 @@ def after_append(
     db,
     scope: Scope,
     conversation: dict,
-    summariser: Summariser | None = None,
-    run_in_background: BackgroundRunner | None = None,
+    summariser: Summariser,
+    run_in_background: Runner,
 ) -> None:
     """Follow-up of an append to ``conversation``: when it has an automatic-compaction
     setting, check it (and compact when due) through ``run_in_background``."""
@@ -186,8 +176,6 @@ def after_append(
     if setting["strategy"] == "none" or not setting["threshold_tokens"]:
         return
     due = auto.AutoCompaction(**setting)
-    summariser = summariser or _summariser
-    run_in_background = run_in_background or background.run_in_background
     run_in_background(
         lambda: _compact_if_due(db, scope, conversation["_id"], due, summariser), "auto-compaction"
     )

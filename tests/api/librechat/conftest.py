@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import conversations, messages
+from app.core import appending, conversations, messages
 from app.core.scope import Scope
+from app.extensions import CoreServices
 
 ALICE = Scope.for_user("alice")
 BOB = Scope.for_user("bob")
@@ -28,15 +29,17 @@ def as_bob(auth):
 
 
 @pytest.fixture
-def convo(app_db):
-    """Create a conversation for alice (or ``scope``), with optional turns of text."""
+def convo(app, app_db):
+    """Create a conversation for alice (or ``scope``), with optional turns of text
+    appended as the app appends them (titles follow)."""
+    services = app.extensions[CoreServices.KEY]
 
     def make(*turns: str, scope: Scope = ALICE, **options) -> dict:
         created = conversations.create(app_db, scope, **options)
         for index, text in enumerate(turns):
             role = "user" if index % 2 == 0 else "assistant"
             new = messages.NewMessage(role=role, text=text, model="gpt-4o")
-            messages.append(app_db, scope, created["_id"], new)
+            appending.append(app_db, scope, created["_id"], new, services)
         return conversations.get(app_db, scope, created["_id"])
 
     return make

@@ -1,11 +1,13 @@
 """``/v1/conversations/<id>/compact``, ``/compact/preview``, ``/context``, ``/summaries``,
 ``/compaction`` through HTTP, with and without an LLM (a loopback server)."""
 
+from dataclasses import replace
+
 import pytest
 
-from app.core import background, compaction, conversations, messages, titles
+from app.core import background, compaction, conversations, messages
 from app.core.scope import Scope
-from app.core.summaries import Summariser
+from app.extensions import CoreServices
 
 ALICE = Scope.for_user("alice")
 SEED_FIELDS = {
@@ -128,11 +130,20 @@ def test_automatic_compaction_setting_round_trip(client, auth, conv):
     )
 
 
-def test_appends_past_the_threshold_compact_automatically(client, auth, conv, app_db, monkeypatch):
-    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
+@pytest.fixture
+def inline_background(app):
+    """The app's services run background work inline (compactions, LLM titles)."""
+    services = app.extensions[CoreServices.KEY]
+    app.extensions[CoreServices.KEY] = replace(services, run_in_background=background.run_inline)
+
+
+def test_appends_past_the_threshold_compact_automatically(client, auth, conv, inline_background):
     body = {"strategy": "sliding_window", "threshold_tokens": 50, "window_size": 2}
     client.put(url(conv["_id"], "compaction"), json=body, headers=auth())
-    messages.append(app_db, ALICE, conv["_id"], messages.NewMessage(role="user", text="next"))
+    appended = client.post(
+        url(conv["_id"], "messages"), json={"role": "user", "content": "next"}, headers=auth()
+    )
+    assert appended.status_code == 201
     live = client.get(url(conv["_id"], "context"), headers=auth()).json["data"]["messages"]
     assert [m["role"] for m in live] == ["system", "user", "assistant", "user"]
 
@@ -234,7 +245,7 @@ def test_routes_are_documented(client):
 
 @pytest.fixture
 def llm_app_config(app_config, fake_llm, llm_timeout):
-    """An app that talks to the fake LLM; the process-wide LLM services are reset after."""
+    """An app that talks to the fake LLM."""
     app_config.update(
         LLM_BASE_URL=fake_llm.base_url,
         LLM_API_KEY="sk-test",
@@ -242,9 +253,7 @@ def llm_app_config(app_config, fake_llm, llm_timeout):
         LLM_TIMEOUT_SECONDS=llm_timeout,
         LLM_MAX_RETRIES=0,
     )
-    yield app_config
-    titles.configure(None)
-    compaction.configure(Summariser())
+    return app_config
 
 
 def test_summaries_come_from_the_llm_when_configured(llm_app_config, fake_llm, client, auth, conv):
@@ -280,13 +289,14 @@ def test_a_failing_llm_falls_back_and_the_result_says_so(
 
 
 def test_titles_come_from_the_llm_when_configured(
-    llm_app_config, fake_llm, client, auth, app_db, monkeypatch
+    llm_app_config, fake_llm, client, auth, app_db, inline_background
 ):
-    monkeypatch.setattr(background, "run_in_background", lambda job, name="": job())
     fake_llm.answer = '"Launch plan review."'
     created = conversations.create(app_db, ALICE)
     for role, text in (("user", "Can we review the launch plan?"), ("assistant", "Sure.")):
-        messages.append(app_db, ALICE, created["_id"], messages.NewMessage(role=role, text=text))
+        body = {"role": role, "content": text}
+        appended = client.post(url(created["_id"], "messages"), json=body, headers=auth())
+        assert appended.status_code == 201
     stored = app_db.conversations.find_one({"_id": created["_id"]})
     assert (stored["title"], stored["title_source"]) == ("Launch plan review", "generated")
     assert (
