@@ -7,6 +7,7 @@ an atomic counter so order is exact even when many writers append at once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,7 @@ TEXT_MAX = 1_000_000
 CONTENT_PARTS_MAX = 500
 TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
 COST_CENTS_MAX = 10**12
+TEXT_FIELDS = ("text", "content", "metadata", "model", "sender", "message_id", "parent_message_id")
 
 
 @dataclass
@@ -45,6 +47,15 @@ class NewMessage:
     created_at: datetime | None = None
 
     def validate(self) -> None:
+        """Refuse, before anything is written, what could not be stored."""
+        self._check_types()
+        self._check_sizes()
+        conversations.check_storable(self.content, "content")
+        conversations.merge_metadata({}, self.metadata or {})
+        for name in TEXT_FIELDS:
+            _check_unicode(getattr(self, name), name)
+
+    def _check_types(self) -> None:
         if self.role not in ROLES:
             raise Invalid(f"role must be one of {', '.join(ROLES)}")
         if self.text is not None and not isinstance(self.text, str):
@@ -53,6 +64,8 @@ class NewMessage:
             raise Invalid("content must be a list of parts")
         if self.text is None and not self.content:
             raise Invalid("a message needs text or content")
+
+    def _check_sizes(self) -> None:
         if len(self.text or "") > TEXT_MAX or len(self.content or []) > CONTENT_PARTS_MAX:
             raise Invalid("message is too large")
         for name in ("input_tokens", "output_tokens"):
@@ -60,8 +73,16 @@ class NewMessage:
                 raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
         if not 0 <= self.cost_cents <= COST_CENTS_MAX:
             raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
-        conversations.check_storable(self.content, "content")
-        conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
+
+
+def _check_unicode(value: object, what: str) -> None:
+    """Every string in ``value`` (JSON-like) must be storable: encodable as UTF-8, so no
+    lone surrogates (which JSON text may carry as ``\\ud800`` escapes)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise Invalid(f"{what} must be valid Unicode text (no lone surrogates)") from exc
 
 
 def text_of(content: list | None) -> str:
@@ -97,12 +118,13 @@ def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
     The conversation's counters (``message_count``, token and cost totals,
     ``last_message_at``) change in the same single-document update that hands
     out the message's ``seq`` and default parent, so concurrent appends never
-    lose an increment and form a chain in the order they were counted.
+    lose an increment and form a chain in the order they were counted. A parent
+    or id that is refused changes nothing; an insert that fails after the update
+    takes it back (``_take_back``), so no counter or latest id names a message
+    that does not exist.
     """
-    if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
-        _require_message(db, conversation, new.parent_message_id)
-    message_id = require_id(new.message_id, "message id") if new.message_id else new_id()
-    now = new.created_at or utcnow()
+    message_id = _check_links(db, conversation, new)
+    now, stamp = new.created_at or utcnow(), utcnow()
     increments = {
         "message_count": 1,
         "message_seq": 1,
@@ -115,7 +137,7 @@ def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
         {
             "$inc": increments,
             "$max": {"last_message_at": now},
-            "$set": {"updated_at": utcnow(), "latest_message_id": message_id},
+            "$set": {"updated_at": stamp, "latest_message_id": message_id},
         },
         return_document=ReturnDocument.BEFORE,
     )
@@ -125,10 +147,24 @@ def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
     document = new_document(conversation, new, message_id, parent, before["message_seq"] + 1, now)
     try:
         db.messages.insert_one(document)
-    except DuplicateKeyError as exc:
-        _undo_counters(db, conversation["_id"], increments, before)
-        raise Conflict("a message with this id already exists") from exc
+    except BaseException as exc:
+        _take_back(db, document, increments, before, stamp)
+        if isinstance(exc, DuplicateKeyError):
+            raise Conflict("a message with this id already exists") from exc
+        raise
     return document
+
+
+def _check_links(db, conversation: dict, new: NewMessage) -> str:
+    """The new message's id, once its parent is known here and its own id is free."""
+    if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
+        _require_message(db, conversation, new.parent_message_id)
+    if not new.message_id:
+        return new_id()
+    message_id = require_id(new.message_id, "message id")
+    if db.messages.find_one({"_id": message_id}, {"_id": 1}) is not None:
+        raise Conflict("a message with this id already exists")
+    return message_id
 
 
 def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
@@ -182,13 +218,33 @@ def default_sender(role: str, model: str | None) -> str:
     return model or role.capitalize()
 
 
-def _undo_counters(db, conversation_id, increments, before) -> None:
+def _take_back(db, document: dict, increments: dict, before: dict, stamp) -> None:
+    """Undo the counter update of an append whose insert failed.
+
+    If nothing moved the conversation since (same ``message_seq`` and ``updated_at``),
+    its counters, times and latest id are set back exactly. Otherwise only this
+    append's increments are taken back, the latest id if it is still this message,
+    and messages appended under it meanwhile move to its parent.
+    """
+    conversation_id, message_id = document["conversation_id"], document["_id"]
+    fields = [*(k for k in increments), "latest_message_id", "updated_at"]
+    restore: dict = {"$set": {k: before.get(k) for k in fields}}
+    if "last_message_at" in before:
+        restore["$set"]["last_message_at"] = before["last_message_at"]
+    else:
+        restore["$unset"] = {"last_message_at": ""}
+    untouched = {"message_seq": document["seq"], "updated_at": stamp}
+    if db.conversations.update_one({"_id": conversation_id, **untouched}, restore).matched_count:
+        return
+    counts = {k: -v for k, v in increments.items() if k != "message_seq"}
+    db.conversations.update_one({"_id": conversation_id}, {"$inc": counts})
     db.conversations.update_one(
-        {"_id": conversation_id},
-        {
-            "$inc": {k: -v for k, v in increments.items() if k != "message_seq"},
-            "$set": {"latest_message_id": before.get("latest_message_id")},
-        },
+        {"_id": conversation_id, "latest_message_id": message_id},
+        {"$set": {"latest_message_id": before.get("latest_message_id")}},
+    )
+    db.messages.update_many(
+        {"conversation_id": conversation_id, "parent_message_id": message_id},
+        {"$set": {"parent_message_id": document["parent_message_id"]}},
     )
 
 
