@@ -5,7 +5,7 @@ daemon thread; ``run_inline`` runs the job at once, for callers (and tests)
 that must not leave work behind::
 
     services = Services(run_in_background=background.run_inline)
-    appending.append(db, scope, conversation_id, new, services)  # titled on return
+    appending.append(db, scope, conversation_id, new, services)  # follow-ups done on return
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], None]
+Job = Callable[[], object]  # what it returns is ignored
 Runner = Callable[[Job, str], None]
 
 

@@ -22,10 +22,14 @@ def parent_id(message: dict) -> str | None:
     return message.get("parent_message_id")
 
 
-def path_to(
-    by_id: Mapping[str, Node],
-    leaf_id: str | None,
-    parent_of: Callable[[Node], str | None] = parent_id,
+def path_to(by_id: Mapping[str, dict], leaf_id: str | None) -> list[dict]:
+    """The stored messages from a root to ``leaf_id``, root first (``path_by`` with
+    ``parent_message_id`` links)."""
+    return path_by(by_id, leaf_id, parent_id)
+
+
+def path_by(
+    by_id: Mapping[str, Node], leaf_id: str | None, parent_of: Callable[[Node], str | None]
 ) -> list[Node]:
     """The nodes from a root to ``leaf_id``, root first (``by_id`` maps id to node).
 

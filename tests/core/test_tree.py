@@ -46,10 +46,10 @@ def test_depths_ignore_cycles_and_treat_orphans_as_roots():
     assert tree.depths(messages) == {"a": 0, "b": 1}
 
 
-def test_path_to_takes_any_node_with_a_parent_function():
+def test_path_by_takes_any_node_with_a_parent_function():
     by_id = {"a": ("a", None), "b": ("b", "a"), "c": ("c", "b")}
-    assert tree.path_to(by_id, "c", lambda pair: pair[1]) == [by_id["a"], by_id["b"], by_id["c"]]
-    assert tree.path_to(by_id, None, lambda pair: pair[1]) == []
+    assert tree.path_by(by_id, "c", lambda pair: pair[1]) == [by_id["a"], by_id["b"], by_id["c"]]
+    assert tree.path_by(by_id, None, lambda pair: pair[1]) == []
 
 
 def test_thread_is_the_path_to_the_leaf_among_the_messages():

@@ -38,7 +38,7 @@ def load(db, conversation: dict, encoding: str) -> Live:
     thread = tree.thread(everything, conversation.get("latest_message_id"))
     live = [m for m in thread if m.get("compacted_by") is None]
     summary = summaries.latest(db, conversation, with_text=True)
-    cost = summary_tokens(summary and summary["text"], encoding)
+    cost = summary_tokens(summary["text"] if summary else None, encoding)
     return Live(everything, units_of(live, encoding), summary, cost)
 
 
@@ -71,7 +71,8 @@ class _Picker:
     """Takes units while they fit the budget (``None``: no budget)."""
 
     def __init__(self, budget: int | None):
-        self.budget, self.spent, self.taken = budget, 0, set()
+        self.budget, self.spent = budget, 0
+        self.taken: set[int] = set()  # ids of the units taken
 
     def pick(self, live: Live) -> bool:
         """Take what fits, in order: system units (oldest first), the summary, pinned

@@ -18,7 +18,7 @@ from .. import conversations, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
-from ..tree import nearest_kept, path_to
+from ..tree import nearest_kept, path_by
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _tree_order(imported: ImportedConversation) -> list[ImportedMessage]:
 
 
 def _current_thread(by_id: dict[str, ImportedMessage], leaf: str | None) -> set[str]:
-    return {m.source_id for m in path_to(by_id, leaf, lambda m: m.parent_source_id)}
+    return {m.source_id for m in path_by(by_id, leaf, lambda m: m.parent_source_id)}
 
 
 def _message_document(conversation, message: ImportedMessage, ids, seq, first_time) -> dict:
