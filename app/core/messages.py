@@ -13,11 +13,12 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, titles, tokens
+from . import records, titles, tokens
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .validation import check_storable, merge_metadata
 
 ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
@@ -60,8 +61,8 @@ class NewMessage:
                 raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
         if not 0 <= self.cost_cents <= COST_CENTS_MAX:
             raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
-        conversations.check_storable(self.content, "content")
-        conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
+        check_storable(self.content, "content")
+        merge_metadata({}, self.metadata or {})  # before any counter moves
 
 
 def text_of(content: list | None) -> str:
@@ -88,7 +89,7 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     lose an increment and form a chain in the order they were counted.
     """
     new.validate()
-    conversation = conversations.get_live(db, scope, conversation_id)
+    conversation = records.get_live(db, scope, conversation_id)
     if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
         _require_message(db, conversation, new.parent_message_id)
     message_id = require_id(new.message_id, "message id") if new.message_id else new_id()
@@ -169,7 +170,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "cost_cents": new.cost_cents,
         "is_pinned": False,
         "compacted_by": None,
-        "metadata": conversations.merge_metadata({}, new.metadata or {}),
+        "metadata": merge_metadata({}, new.metadata or {}),
         "created_at": now,
     }
 
@@ -201,19 +202,23 @@ def _require_message(db, conversation: dict, message_id: object) -> dict:
 
 def get(db, scope: Scope, conversation_id: object, message_id: object) -> dict:
     """One message of a conversation the caller may read."""
-    conversation = conversations.get(db, scope, conversation_id)
+    conversation = records.get(db, scope, conversation_id)
     return _require_message(db, conversation, message_id)
 
 
 def list_all(db, scope: Scope, conversation_id: object) -> list[dict]:
     """Every message of a conversation, in append order."""
-    conversation = conversations.get(db, scope, conversation_id)
+    conversation = records.get(db, scope, conversation_id)
     return list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
 
 
 def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
     """The path from the root to ``leaf_id`` (default: the latest message), root first."""
-    conversation = conversations.get(db, scope, conversation_id)
+    return thread_of(db, records.get(db, scope, conversation_id), leaf_id)
+
+
+def thread_of(db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
+    """``thread`` of a conversation document already read."""
     by_id = {m["_id"]: m for m in db.messages.find({"conversation_id": conversation["_id"]})}
     leaf = leaf_id or conversation.get("latest_message_id")
     if leaf is None:
@@ -236,7 +241,7 @@ def path_to(by_id: dict[str, dict], leaf_id: str) -> list[dict]:
 
 def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pinned: bool):
     """Pin or unpin a message (pinned messages survive compaction)."""
-    conversation = conversations.get_live(db, scope, conversation_id)
+    conversation = records.get_live(db, scope, conversation_id)
     message_id = require_id(message_id, "message id")
     updated = db.messages.find_one_and_update(
         {"_id": message_id, "conversation_id": conversation["_id"]},
@@ -307,9 +312,16 @@ def list_page(
     cursor: str | None = None,
 ) -> Page:
     """One keyset page of a conversation's messages in append order (or reversed)."""
+    conversation = records.get(db, scope, conversation_id)
+    return page_of(db, conversation, order=order, limit=limit, cursor=cursor)
+
+
+def page_of(
+    db, conversation: dict, *, order: str = "asc", limit: int = 50, cursor: str | None = None
+) -> Page:
+    """``list_page`` of a conversation document already read."""
     if not 1 <= limit <= MESSAGE_PAGE_MAX:
         raise Invalid(f"limit must be between 1 and {MESSAGE_PAGE_MAX}")
-    conversation = conversations.get(db, scope, conversation_id)
     query = {"conversation_id": conversation["_id"]}
     return fetch_page(db.messages, query, Sort("seq", order), limit, cursor)
 
@@ -318,64 +330,3 @@ def latest_thread(db, scope: Scope, conversation_id: object, limit: int | None =
     """The thread to the latest message, root first; with ``limit`` only its last messages."""
     path = thread(db, scope, conversation_id)
     return path[-limit:] if limit else path
-
-
-INITIAL_MESSAGES_MAX = 1000
-
-
-def start(db, scope: Scope, initial: list[NewMessage], **fields) -> dict:
-    """Create a conversation (``fields`` as in ``conversations.create``) with its first messages.
-
-    Every message is checked before anything is written; a failure while appending
-    erases the half-made conversation, so bad input changes nothing.
-    """
-    if len(initial) > INITIAL_MESSAGES_MAX:
-        raise Invalid(f"at most {INITIAL_MESSAGES_MAX} initial messages")
-    _check_initial(initial)
-    conversation = conversations.create(db, scope, **fields)
-    try:
-        for new in initial:
-            append(db, scope, conversation["_id"], new)
-    except BaseException:
-        conversations.hard_delete(db, scope, [conversation["_id"]])
-        raise
-    return conversations.get(db, scope, conversation["_id"])
-
-
-def _check_initial(initial: list[NewMessage]) -> None:
-    """Validate a batch; a parent must be an earlier message of the same batch."""
-    earlier: set[str] = set()
-    for new in initial:
-        new.validate()
-        parent = new.parent_message_id
-        if parent not in (None, ROOT_PARENT_ID) and parent not in earlier:
-            raise Invalid("an initial message's parent must be an earlier initial message")
-        if new.message_id:
-            earlier.add(require_id(new.message_id, "message id"))
-
-
-def detail(
-    db,
-    scope: Scope,
-    conversation_id: object,
-    *,
-    include_messages: bool = True,
-    thread_only: bool = False,
-    limit: int = 100,
-    cursor: str | None = None,
-    order: str = "asc",
-) -> dict:
-    """A conversation with a page of its messages, or with its thread (the last ``limit``)."""
-    conversation = conversations.get(db, scope, conversation_id)
-    if not include_messages:
-        return conversation
-    if thread_only:
-        path = latest_thread(db, scope, conversation["_id"], limit)
-        return {**conversation, "messages": path, "messages_has_more": False}
-    page = list_page(db, scope, conversation["_id"], order=order, limit=limit, cursor=cursor)
-    return {
-        **conversation,
-        "messages": page.items,
-        "messages_has_more": page.has_more,
-        "messages_next_cursor": page.next_cursor,
-    }

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, post_dump, validate
 
-from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
 from ...core.forking import OPTIONS
+from ...core.listing import LIST_LIMIT_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
+from ...core.validation import TAG_MAX
 from ..fields import UtcDateTime
 
 ID = validate.Length(1, 200)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.core import conversations
+from app.core import conversations, deletion, lifecycle
 from app.core.clock import utcnow
 
 from .conftest import ALICE, assert_librechat_error
@@ -61,9 +61,9 @@ def test_list_filters_archived_pinned_tags_and_search(client, as_alice, convo, a
     tagged = convo(title="Budget", tags=["work", "money"])
     pinned = convo(title="Pinned", pinned=True, tags=["home"])
     archived = convo(title="Old")
-    conversations.set_archived(app_db, ALICE, archived["_id"], True)
+    lifecycle.set_archived(app_db, ALICE, archived["_id"], True)
     deleted = convo(title="Gone")
-    conversations.soft_delete(app_db, ALICE, deleted["_id"])
+    deletion.soft_delete(app_db, ALICE, deleted["_id"])
     convo(title="Bob's", scope=conversations.Scope.for_user("bob"))
 
     def ids(query=""):
