@@ -18,7 +18,14 @@ from .errors import Conflict, Invalid
 from .records import get as get
 from .records import get_live as get_live
 from .scope import Scope
-from .validation import clean_source, clean_tags, clean_title, merge_metadata, setting_items
+from .validation import (
+    check_texts,
+    clean_source,
+    clean_tags,
+    clean_title,
+    merge_metadata,
+    setting_items,
+)
 
 DEFAULT_TITLE = "New Chat"
 INITIAL_MESSAGES_MAX = 1000
@@ -56,6 +63,7 @@ def new_document(
     forked_from: dict | None = None,
 ) -> dict:
     """A new, empty conversation owned by the caller, checked but not stored."""
+    check_texts(endpoint=endpoint, model=model, model_label=model_label, assistant_id=assistant_id)
     now = utcnow()
     created = created_at or now
     return {

@@ -6,7 +6,7 @@ import pytest
 
 from app.core import conversations, deletion, lifecycle, listing, messages
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Invalid, NotFound, NotOwned
+from app.core.errors import Conflict, Invalid, InvalidField, NotFound, NotOwned
 from app.core.pagination import Sort
 from app.core.scope import Scope
 
@@ -26,9 +26,13 @@ def test_create_defaults_and_ownership(db, alice):
 def test_title_is_trimmed_and_capped(db, alice):
     conv = conversations.create(db, alice, title="  hello  ")
     assert conv["title"] == "hello"
-    long = conversations.rename(db, alice, conv["_id"], "  " + "x" * 2000)
-    assert long["title"] == "x" * 1024
-    assert long["title_source"] == "user"
+    full = conversations.rename(db, alice, conv["_id"], "  " + "x" * 1024 + " ")
+    assert full["title"] == "x" * 1024
+    assert full["title_source"] == "user"
+    with pytest.raises(InvalidField) as refused:
+        conversations.rename(db, alice, conv["_id"], "x" * 1025)
+    assert refused.value.field == "title"
+    assert conversations.get(db, alice, conv["_id"])["title"] == "x" * 1024
 
 
 @pytest.mark.parametrize("bad", ["", "   ", None, 5, {"$gt": ""}])

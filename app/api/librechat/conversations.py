@@ -111,7 +111,7 @@ def get_conversation(conversation_id):
 @blp.response(200, ConvoSchema)
 @errors(blp, 400, 403, 404)
 def update_title(body):
-    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
     return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
 

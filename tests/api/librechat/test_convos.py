@@ -197,13 +197,16 @@ def test_cursor_walk_has_no_duplicates_or_gaps_while_updating(
 # --- changing ---------------------------------------------------------------------------
 
 
-def test_update_title_trims_and_cuts(client, as_alice, convo):
+def test_update_title_trims_and_refuses_titles_over_the_cap(client, as_alice, convo):
     created = convo()
-    body = {"arg": {"conversationId": created["_id"], "title": "  " + "t" * 2000 + " "}}
+    body = {"arg": {"conversationId": created["_id"], "title": "  " + "t" * 1020 + " "}}
     response = client.post("/api/convos/update", json=body, headers=as_alice)
     assert response.status_code == 200
-    assert response.json["title"] == "t" * 1024
+    assert response.json["title"] == "t" * 1020
     assert response.json["conversationId"] == created["_id"]
+    body = {"arg": {"conversationId": created["_id"], "title": "t" * 2000}}
+    refused = client.post("/api/convos/update", json=body, headers=as_alice)
+    assert_librechat_error(refused, 400, "arg.title: Longer than maximum length 1024.")
 
 
 @pytest.mark.parametrize(
