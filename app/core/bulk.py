@@ -132,11 +132,11 @@ def _apply(db, scope: Scope, action, ids: list[str], tags: list[str], outcome) -
 
 def _update_for(action: str, rule: Rule, tags: list[str]) -> dict:
     now = utcnow()
+    if rule.status is not None:
+        return {"$set": {**lifecycle.transition(rule.status, now), "updated_at": now}}
     if action == "tag":
         return {"$addToSet": {"tags": {"$each": tags}}, "$set": {"updated_at": now}}
-    if action == "untag":
-        return {"$pull": {"tags": {"$in": tags}}, "$set": {"updated_at": now}}
-    return {"$set": {**lifecycle.transition(rule.status, now), "updated_at": now}}
+    return {"$pull": {"tags": {"$in": tags}}, "$set": {"updated_at": now}}
 
 
 def _settle_raced(db, scope: Scope, ids: list[str], rule: Rule, outcome: Outcome) -> int:

@@ -7,8 +7,10 @@ limit/offset (``list_offset``, for the dialect whose spec asks for offsets).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 
 from . import search
 from .errors import Invalid
@@ -34,7 +36,10 @@ class ListFilter:
     updated_after: datetime | None = None
     updated_before: datetime | None = None
     conversation_ids: tuple[str, ...] | None = None
-    extra: dict = field(default_factory=dict, hash=False)
+    extra: Mapping = field(default_factory=dict, hash=False)  # more clauses, read-only
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     def query(self, scope: Scope) -> dict:
         """The MongoDB filter for this selection inside ``scope``."""

@@ -16,3 +16,5 @@ def test_list_counted_leaves_the_callers_selection_alone(db, alice):
 def test_a_selection_cannot_be_changed_in_place():
     with pytest.raises(dataclasses.FrozenInstanceError):
         listing.ListFilter().pinned = True
+    with pytest.raises(TypeError):
+        listing.ListFilter(extra={"title": "a"}).extra["title"] = "b"
