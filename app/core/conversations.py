@@ -1,9 +1,10 @@
-"""Conversations: create one (with its first messages), read one (with its messages), change it.
+"""Conversations: create one, read one, change its title, metadata, tags, settings or pin.
 
 Every function takes the database and the caller's ``Scope``; every query is
 confined by ``scope.query()``. Stored names are snake_case (see DESIGN.md).
 Related modules: ``records`` (find or change one conversation), ``lifecycle``
-(status: archive, restore), ``deletion``, ``listing``, ``validation``.
+(status: archive, restore), ``deletion``, ``listing``, ``validation``, and
+``transcripts`` (a conversation with its messages: start one, read one).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from . import deletion, lifecycle, messages, records
-from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
-from .errors import Conflict, Invalid
+from . import lifecycle, records
+from .clock import new_id, require_id, utcnow
+from .errors import Conflict
 from .records import get as get
 from .records import get_live as get_live
 from .scope import Scope
@@ -28,7 +29,6 @@ from .validation import (
 )
 
 DEFAULT_TITLE = "New Chat"
-INITIAL_MESSAGES_MAX = 1000
 
 
 def create(db, scope: Scope, **fields) -> dict:
@@ -93,64 +93,6 @@ def new_document(
         "created_at": created,
         "updated_at": max(created, now) if created_at is None else created,
         "forked_from": forked_from,
-    }
-
-
-def start(db, scope: Scope, initial: list[messages.NewMessage], **fields) -> dict:
-    """Create a conversation (``fields`` as in ``create``) with its first messages.
-
-    Every message is checked before anything is written; a failure while appending
-    erases the half-made conversation, so bad input changes nothing.
-    """
-    if len(initial) > INITIAL_MESSAGES_MAX:
-        raise Invalid(f"at most {INITIAL_MESSAGES_MAX} initial messages")
-    _check_initial(initial)
-    conversation = create(db, scope, **fields)
-    try:
-        for new in initial:
-            messages.append(db, scope, conversation["_id"], new)
-    except BaseException:
-        deletion.hard_delete(db, scope, [conversation["_id"]])
-        raise
-    return get(db, scope, conversation["_id"])
-
-
-def _check_initial(initial: list[messages.NewMessage]) -> None:
-    """Validate a batch; a parent must be an earlier message of the same batch."""
-    earlier: set[str] = set()
-    for new in initial:
-        new.validate()
-        parent = new.parent_message_id
-        if parent not in (None, ROOT_PARENT_ID) and parent not in earlier:
-            raise Invalid("an initial message's parent must be an earlier initial message")
-        if new.message_id:
-            earlier.add(require_id(new.message_id, "message id"))
-
-
-def detail(
-    db,
-    scope: Scope,
-    conversation_id: object,
-    *,
-    include_messages: bool = True,
-    thread_only: bool = False,
-    limit: int = 100,
-    cursor: str | None = None,
-    order: str = "asc",
-) -> dict:
-    """A conversation with a page of its messages, or with its thread (the last ``limit``)."""
-    conversation = get(db, scope, conversation_id)
-    if not include_messages:
-        return conversation
-    if thread_only:
-        path = messages.thread_of(db, conversation)[-limit:]
-        return {**conversation, "messages": path, "messages_has_more": False}
-    page = messages.page_of(db, conversation, order=order, limit=limit, cursor=cursor)
-    return {
-        **conversation,
-        "messages": page.items,
-        "messages_has_more": page.has_more,
-        "messages_next_cursor": page.next_cursor,
     }
 
 

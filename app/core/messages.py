@@ -13,7 +13,7 @@ from datetime import datetime
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import records, titles, tokens
+from . import conversations, titles, tokens
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
@@ -89,7 +89,7 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     lose an increment and form a chain in the order they were counted.
     """
     new.validate()
-    conversation = records.get_live(db, scope, conversation_id)
+    conversation = conversations.get_live(db, scope, conversation_id)
     if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
         _require_message(db, conversation, new.parent_message_id)
     message_id = require_id(new.message_id, "message id") if new.message_id else new_id()
@@ -202,19 +202,19 @@ def _require_message(db, conversation: dict, message_id: object) -> dict:
 
 def get(db, scope: Scope, conversation_id: object, message_id: object) -> dict:
     """One message of a conversation the caller may read."""
-    conversation = records.get(db, scope, conversation_id)
+    conversation = conversations.get(db, scope, conversation_id)
     return _require_message(db, conversation, message_id)
 
 
 def list_all(db, scope: Scope, conversation_id: object) -> list[dict]:
     """Every message of a conversation, in append order."""
-    conversation = records.get(db, scope, conversation_id)
+    conversation = conversations.get(db, scope, conversation_id)
     return list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
 
 
 def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
     """The path from the root to ``leaf_id`` (default: the latest message), root first."""
-    return thread_of(db, records.get(db, scope, conversation_id), leaf_id)
+    return thread_of(db, conversations.get(db, scope, conversation_id), leaf_id)
 
 
 def thread_of(db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
@@ -241,7 +241,7 @@ def path_to(by_id: dict[str, dict], leaf_id: str) -> list[dict]:
 
 def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pinned: bool):
     """Pin or unpin a message (pinned messages survive compaction)."""
-    conversation = records.get_live(db, scope, conversation_id)
+    conversation = conversations.get_live(db, scope, conversation_id)
     message_id = require_id(message_id, "message id")
     updated = db.messages.find_one_and_update(
         {"_id": message_id, "conversation_id": conversation["_id"]},
@@ -312,7 +312,7 @@ def list_page(
     cursor: str | None = None,
 ) -> Page:
     """One keyset page of a conversation's messages in append order (or reversed)."""
-    conversation = records.get(db, scope, conversation_id)
+    conversation = conversations.get(db, scope, conversation_id)
     return page_of(db, conversation, order=order, limit=limit, cursor=cursor)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core import conversations, deletion, listing
+from ...core import conversations, deletion, listing, transcripts
 from ...core.errors import Forbidden
 from ...core.pagination import Sort
 from ...extensions import mongo
@@ -93,7 +93,7 @@ def create_conversation(body):
     names an earlier initial message as `parent_message_id`.
     """
     initial = body.pop("messages")
-    return {"data": conversations.start(mongo.db, current_scope(), initial, **body)}
+    return {"data": transcripts.start(mongo.db, current_scope(), initial, **body)}
 
 
 @blp.route("/<conversation_id>")
@@ -106,7 +106,7 @@ def get_conversation(args, conversation_id):
     Soft-deleted conversations are still readable here (status `deleted`), so they
     can be restored.
     """
-    document = conversations.detail(
+    document = transcripts.detail(
         mongo.db,
         current_scope(),
         conversation_id,
