@@ -9,7 +9,7 @@ the background runner). ``messages.append`` is the bare append, without them.
 
 from __future__ import annotations
 
-from . import compaction, conversations, messages, titles
+from . import compaction, messages, records, titles, transcripts
 from .messages import NewMessage
 from .scope import Scope
 from .services import Services
@@ -18,20 +18,20 @@ from .services import Services
 def append(db, scope: Scope, conversation_id: object, new: NewMessage, services: Services) -> dict:
     """Append ``new`` (as ``messages.append``), then run the follow-ups; returns the message."""
     new.validate()
-    conversation = conversations.get_live(db, scope, conversation_id)
+    conversation = records.get_live(db, scope, conversation_id)
     message = messages.append_to(db, scope, conversation, new)
     follow_up(db, scope, conversation, services)
     return message
 
 
 def start(db, scope: Scope, initial: list[NewMessage], services: Services, **fields) -> dict:
-    """Create a conversation with its first messages (as ``messages.start``), then run the
+    """Create a conversation with its first messages (as ``transcripts.start``), then run the
     follow-ups once for them all; returns the conversation as they left it."""
-    conversation = messages.start(db, scope, initial, **fields)
+    conversation = transcripts.start(db, scope, initial, **fields)
     if not initial:
         return conversation
     follow_up(db, scope, conversation, services)
-    return conversations.get(db, scope, conversation["_id"])
+    return records.get(db, scope, conversation["_id"])
 
 
 def follow_up(db, scope: Scope, conversation: dict, services: Services) -> None:

@@ -19,6 +19,7 @@ from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
 from ..tree import nearest_kept, path_by
+from ..validation import fit_title
 
 
 @dataclass
@@ -84,7 +85,7 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     first_time = imported.created_at or _earliest(imported.messages) or utcnow()
     conversation = conversations.new_document(
         owner,
-        title=(imported.title or "").strip() or None,
+        title=fit_title(imported.title),
         title_source="imported",
         endpoint=imported.endpoint,
         model=imported.model,

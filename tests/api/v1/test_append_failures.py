@@ -20,18 +20,22 @@ def raw_post(caller, path, body: dict):
     return caller.client.post(f"/v1/conversations{path}", data=text, headers=headers)
 
 
-def test_a_lone_surrogate_is_a_400_and_the_thread_goes_on(alice_v1, app_db):
+def test_a_lone_surrogate_is_a_422_and_the_thread_goes_on(alice_v1, app_db):
     conv = alice_v1.create()
     first = alice_v1.append(conv["id"], content="hello", input_tokens=3)
     before = stored(app_db, conv["id"])
-    for body in (
-        {"role": "user", "content": LONE},
-        {"role": "user", "text": LONE},
-        {"role": "user", "content": [{"type": "text", "text": LONE}]},
-        {"role": "user", "content": "x", "metadata": {"k": LONE}},
+    for body, field in (
+        ({"role": "user", "content": LONE}, "text"),
+        ({"role": "user", "text": LONE}, "text"),
+        ({"role": "user", "content": [{"type": "text", "text": LONE}]}, "content"),
+        ({"role": "user", "content": "x", "metadata": {"k": LONE}}, "metadata"),
+        ({"role": "user", "content": "x", "model": LONE}, "model"),
+        ({"role": "user", "content": "x", "id": LONE}, "message_id"),
+        ({"role": "user", "content": "x", "parent_message_id": LONE}, "parent_message_id"),
     ):
-        error = platform_error(raw_post(alice_v1, f"/{conv['id']}/messages", body), 400)
-        assert "Unicode" in error["message"]
+        response = raw_post(alice_v1, f"/{conv['id']}/messages", body)
+        error = platform_error(response, 422, "validation_error")
+        assert field in error["message"] and "Unicode" in error["message"]
     assert stored(app_db, conv["id"]) == before
     following = alice_v1.append(conv["id"], role="assistant", content="still here")
     assert following["parent_message_id"] == first["id"]
@@ -78,6 +82,6 @@ def test_a_lone_surrogate_in_initial_messages_creates_nothing(alice_v1, app_db):
         "title": "t",
         "messages": [{"role": "user", "content": "ok"}, {"role": "user", "content": LONE}],
     }
-    platform_error(raw_post(alice_v1, "", body), 400)
+    platform_error(raw_post(alice_v1, "", body), 422, "validation_error")
     assert app_db.conversations.count_documents({}) == 0
     assert app_db.messages.count_documents({}) == 0
