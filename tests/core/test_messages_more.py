@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, deletion, forking, lifecycle, messages, transcripts
+from app.core import conversations, deletion, forking, lifecycle, messages, new_message, transcripts
 from app.core.clock import ROOT_PARENT_ID, utcnow
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 
@@ -29,7 +29,7 @@ def ids_of(items):
 @pytest.mark.parametrize(
     "new",
     [
-        New(role="user", text="x" * (messages.TEXT_MAX + 1)),
+        New(role="user", text="x" * (new_message.TEXT_MAX + 1)),
         New(role="user", content=[{"type": "text", "text": "x"}] * 501),
         New(role="assistant", text="x", output_tokens=10**12 + 1),
         New(role="user", text="x", cost_cents=10**12 + 1),
@@ -43,7 +43,7 @@ def test_validate_rejects(new):
 
 
 def test_validate_accepts_the_limits():
-    New(role="tool", text="x" * messages.TEXT_MAX, input_tokens=10**12).validate()
+    New(role="tool", text="x" * new_message.TEXT_MAX, input_tokens=10**12).validate()
     New(role="system", content=[{"type": "text", "text": "x"}] * 500).validate()
 
 

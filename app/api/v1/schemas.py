@@ -7,13 +7,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from ...core.bulk import ACTIONS, IDS_MAX
 from ...core.lifecycle import STATUSES
 from ...core.listing import LIST_LIMIT_MAX
-from ...core.messages import (
-    COST_CENTS_MAX,
-    MESSAGE_PAGE_MAX,
-    ROLES,
-    TOKENS_MAX,
-    NewMessage,
-)
+from ...core.messages import MESSAGE_PAGE_MAX
+from ...core.new_message import COST_CENTS_MAX, ROLES, TOKENS_MAX, NewMessage
 from ...core.search import QUERY_MAX
 from ...core.transcripts import INITIAL_MESSAGES_MAX
 from ...core.validation import TITLE_MAX

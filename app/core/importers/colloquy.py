@@ -20,7 +20,7 @@ import ijson
 from ..clock import new_id, parse_time
 from ..errors import Invalid
 from ..lifecycle import STATUSES
-from ..messages import ROLES, TEXT_MAX
+from ..new_message import ROLES, TEXT_MAX
 from ..scope import Scope
 from ..validation import clean_tags, merge_metadata
 from .fields import Record, label

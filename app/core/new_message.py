@@ -1,0 +1,83 @@
+"""NewMessage: what a caller supplies to append a message, and the checks it must pass
+before anything is written (an append changes nothing when they fail)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .errors import Invalid
+from .validation import check_storable, check_texts, merge_metadata
+
+ROLES = ("user", "assistant", "system", "tool")
+TEXT_MAX = 1_000_000
+CONTENT_PARTS_MAX = 500
+TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
+COST_CENTS_MAX = 10**12
+
+
+@dataclass
+class NewMessage:
+    """What a caller supplies to append a message; the rest is derived."""
+
+    role: str
+    text: str | None = None
+    content: list | None = None
+    parent_message_id: str | None = None
+    message_id: str | None = None
+    model: str | None = None
+    sender: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    token_count: int | None = None
+    cost_cents: float = 0
+    metadata: dict | None = None
+    created_at: datetime | None = None
+
+    def validate(self) -> None:
+        """Refuse, before anything is written, what could not be stored."""
+        self._check_types()
+        self._check_sizes()
+        check_storable(self.content, "content")
+        merge_metadata({}, self.metadata or {})
+        check_texts(
+            text=self.text,
+            model=self.model,
+            sender=self.sender,
+            message_id=self.message_id,
+            parent_message_id=self.parent_message_id,
+        )
+
+    def _check_types(self) -> None:
+        if self.role not in ROLES:
+            raise Invalid(f"role must be one of {', '.join(ROLES)}")
+        if self.text is not None and not isinstance(self.text, str):
+            raise Invalid("text must be a string")
+        if self.content is not None and not isinstance(self.content, list):
+            raise Invalid("content must be a list of parts")
+        if self.text is None and not self.content:
+            raise Invalid("a message needs text or content")
+
+    def _check_sizes(self) -> None:
+        if len(self.text or "") > TEXT_MAX or len(self.content or []) > CONTENT_PARTS_MAX:
+            raise Invalid("message is too large")
+        for name in ("input_tokens", "output_tokens"):
+            if not 0 <= getattr(self, name) <= TOKENS_MAX:
+                raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
+        if not 0 <= self.cost_cents <= COST_CENTS_MAX:
+            raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
+
+
+def text_of(content: list | None) -> str:
+    """The plain text of content parts (``{"type": "text", "text": ...}``), joined."""
+    parts = []
+    for part in content or []:
+        if isinstance(part, dict):
+            value = part.get("text")
+            if isinstance(value, dict):
+                value = value.get("value")
+            if isinstance(value, str):
+                parts.append(value)
+        elif isinstance(part, str):
+            parts.append(part)
+    return "\n".join(parts)
