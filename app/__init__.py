@@ -11,7 +11,7 @@ from pymongo.errors import PyMongoError
 
 from . import cli
 from .api import chat, errors, librechat, system
-from .api.auth import configure_jwt
+from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
@@ -36,6 +36,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     """Build the app from a ``Config``, a mapping of overrides, or the environment."""
     settings = config if isinstance(config, Config) else Config.load(config)
     app = Flask(__name__)
+    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
     app.config.update(settings.flask_settings())
     app.config["API_SPEC_OPTIONS"] = {
         "components": {"securitySchemes": SECURITY_SCHEMES},

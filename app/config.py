@@ -35,6 +35,7 @@ class Config:
     JWT_PRIVATE_KEY: str | None = None
     JWT_ALGORITHM: str = "HS256"
     JWT_ACCESS_TOKEN_HOURS: int = 24
+    JWT_MAX_LIFETIME_HOURS: float = 168.0  # tokens living longer (exp - iat) are refused
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     LLM_BASE_URL: str | None = None
