@@ -10,14 +10,14 @@ from flask import Flask
 from pymongo.errors import PyMongoError
 
 from . import cli
-from .api import chat, errors, librechat, system
+from .api import chat, errors, librechat, limits, system
 from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
 from .api.v1 import transfer as v1_transfer
 from .config import Config
-from .extensions import api, jwt, limiter, llm, mongo
+from .extensions import api, jwt, llm, mongo
 from .observability import configure_logging, instrument
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     llm.init_app(app)
     jwt.init_app(app)
     configure_jwt(jwt)
-    limiter.init_app(app)
+    limits.init_app(app)
     api.init_app(app, spec_kwargs={"extra_plugins": [DialectErrorsPlugin()]})
     register_error_schemas(api.spec)
     instrument(app)
