@@ -10,7 +10,7 @@ from flask import Flask
 from pymongo.errors import PyMongoError
 
 from . import cli
-from .api import chat, errors, librechat, limits, system
+from .api import breaker, chat, errors, librechat, limits, system
 from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.librechat import imports as librechat_imports
@@ -47,6 +47,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
         configure_logging(settings.LOG_LEVEL)
 
     mongo.init_app(app)
+    breaker.init_app(app, gated=[blueprint.name for blueprint in _blueprints()])
     llm.init_app(app)
     jwt.init_app(app)
     configure_jwt(jwt)
