@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 from pymongo.errors import PyMongoError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli
 from .api import breaker, chat, errors, librechat, limits, system
@@ -36,7 +37,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     """Build the app from a ``Config``, a mapping of overrides, or the environment."""
     settings = config if isinstance(config, Config) else Config.load(config)
     app = Flask(__name__)
-    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
+    _wrap_wsgi(app, settings)
     app.config.update(settings.flask_settings())
     app.config["API_SPEC_OPTIONS"] = {
         "components": {"securitySchemes": SECURITY_SCHEMES},
@@ -65,6 +66,14 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
     _prepare_store(app, settings)
     return app
+
+
+def _wrap_wsgi(app: Flask, settings: Config) -> None:
+    """WSGI layers below Flask: a case-insensitive bearer scheme, forwarded client addresses."""
+    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
+    if settings.FORWARDED_PROXIES:  # behind proxies, the client is who they say it is
+        hops = settings.FORWARDED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _blueprints():

@@ -12,6 +12,10 @@ from app.core.scope import Scope
 
 @pytest.fixture
 def forking(app_config):
+    return forking_client(app_config)
+
+
+def forking_client(app_config):
     """An app with low fork limits and one conversation per user to copy."""
     app_config.update(FORK_USER_MAX=3, FORK_IP_MAX=5)
     app = create_app(app_config)
@@ -116,3 +120,23 @@ def test_only_refusals_carry_retry_after(forking, auth):
     refused = copy(forking, auth, "alice")
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def copy_forwarded_for(client, auth, user, forwarded_for):
+    body = {"conversationId": client.sources[user]}
+    headers = {**auth(user), "X-Forwarded-For": forwarded_for}
+    return client.post("/api/convos/duplicate", json=body, headers=headers)
+
+
+def test_behind_a_proxy_the_ip_limit_counts_the_forwarded_client(app_config, auth):
+    app_config["FORWARDED_PROXIES"] = 1
+    client = forking_client(app_config)
+    users = ("a", "b", "c", "d", "e", "f")
+    statuses = [copy_forwarded_for(client, auth, u, f"203.0.113.{i}") for i, u in enumerate(users)]
+    assert [response.status_code for response in statuses] == [201] * 6
+
+
+def test_without_a_proxy_forwarded_for_is_not_trusted(forking, auth):
+    users = ("a", "b", "c", "d", "e", "f")
+    statuses = [copy_forwarded_for(forking, auth, u, f"203.0.113.{i}") for i, u in enumerate(users)]
+    assert [response.status_code for response in statuses] == [201] * 5 + [429]
