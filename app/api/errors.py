@@ -103,7 +103,7 @@ class Dialect:
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
-        headers = dict(data.get("headers") or {})
+        headers = {**_own_headers(error), **dict(data.get("headers") or {})}
         if is_malformed_json(messages):
             return Problem(self.malformed_status, "malformed_json", MALFORMED_JSON, None, headers)
         if status == 422 or (status == 400 and messages):
@@ -120,6 +120,11 @@ class Dialect:
 
 
 MALFORMED_JSON = "The request body is not valid JSON"
+
+
+def _own_headers(error: HTTPException) -> dict:
+    """The headers an HTTP error brings itself (``Allow`` on a 405), but not its HTML type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
 
 
 def is_malformed_json(messages: object) -> bool:

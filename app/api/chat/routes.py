@@ -6,7 +6,6 @@ dialect has no notion of acting for other users.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...core import conversations, lifecycle, listing
@@ -14,12 +13,13 @@ from ...core.listing import LIST_LIMIT_MAX
 from ...core.validation import TITLE_MAX
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..docs import error_responses
 from ..fields import UtcDateTime
 from . import ChatErrorSchema
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "chat",
         __name__,
         url_prefix="/chat",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..limits import fork_limits
 from .docs import errors
 from .schemas import (
@@ -30,7 +30,7 @@ from .schemas import (
 )
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_convos",
         __name__,
         url_prefix="/api/convos",
