@@ -8,6 +8,7 @@ dialect's error shape.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Blueprint, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
@@ -17,6 +18,7 @@ from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
 
 CLAIM_MAX = 200
+AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
 
 def _unauthorized(message: str):
@@ -60,8 +62,8 @@ def authenticate() -> None:
     g.scope = scope_from_claims(get_jwt())
 
 
-def require_auth(blueprint: Blueprint) -> Blueprint:
-    """Protect every route of ``blueprint``."""
+def require_auth(blueprint: AnyBlueprint) -> AnyBlueprint:
+    """Protect every route of ``blueprint`` (``DialectBlueprint`` does, unless public)."""
     blueprint.before_request(authenticate)
     return blueprint
 

@@ -9,7 +9,7 @@ here, so no request ever gets an HTML error page or a bare 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Flask, g, jsonify, request
@@ -81,7 +81,8 @@ class PlatformErrorSchema(Schema):
 
 @dataclass(frozen=True)
 class Dialect:
-    """How one HTTP dialect speaks errors (and documents them: ``error_schema``)."""
+    """How one HTTP dialect speaks errors, and documents them (``error_schema`` and
+    ``error_descriptions``, the wording of each status its routes document)."""
 
     name: str
     prefixes: tuple[str, ...]
@@ -90,6 +91,7 @@ class Dialect:
     validation_status: int = 422
     malformed_status: int = 400  # a body that is not JSON at all
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
+    error_descriptions: Mapping[int, str] = field(default_factory=dict)
 
     def from_domain(self, error: DomainError) -> Problem:
         if isinstance(error, NotOwned) and self.hides_foreign:
@@ -124,7 +126,18 @@ def is_malformed_json(messages: object) -> bool:
     return isinstance(messages, dict) and messages.get("json") == ["Invalid JSON body."]
 
 
-PLATFORM = Dialect("platform", ("/v1",))
+PLATFORM = Dialect(
+    "platform",
+    ("/v1",),
+    error_descriptions={
+        400: "Bad cursor, filter or value.",
+        401: "Missing or invalid token.",
+        403: "Not allowed for this token (admin-only option).",
+        404: "No such conversation in the caller's reach.",
+        409: "Conflicting state (e.g. an id already in use).",
+        422: "The query string or body failed validation.",
+    },
+)
 _dialects: list[Dialect] = [PLATFORM]
 
 

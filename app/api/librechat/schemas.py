@@ -7,14 +7,16 @@ than each route reads); ids must be plain strings, so ``{"$gt": ""}`` is a 400.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, post_dump, validate
+from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
-from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
+from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX, ListFilter
 from ...core.forking import OPTIONS
+from ...core.pagination import Sort
 from ...core.tags import DESCRIPTION_MAX, SORTS
 from ..fields import UtcDateTime
 
 ID = validate.Length(1, 200)
+SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
 
 
 def required_id(**kwargs) -> fields.String:
@@ -24,6 +26,18 @@ def required_id(**kwargs) -> fields.String:
 class Request(Schema):
     class Meta:
         unknown = EXCLUDE
+
+
+class LibreChatErrorSchema(Schema):
+    """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
+
+    error = fields.String(metadata={"example": "Conversation not found"})
+    message = fields.String(
+        metadata={
+            "description": "With 401 and 403 only.",
+            "example": "You don't have access to this conversation",
+        }
+    )
 
 
 # --- conversations and messages ---------------------------------------------------------
@@ -81,10 +95,19 @@ class ListQuerySchema(Request):
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
     search = fields.String(validate=validate.Length(1, 200))
-    sortBy = fields.String(
-        load_default="updatedAt", validate=validate.OneOf(("updatedAt", "createdAt", "title"))
-    )
+    sortBy = fields.String(load_default="updatedAt", validate=validate.OneOf(tuple(SORT_FIELDS)))
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
+
+    @post_load
+    def _to_core(self, data: dict, **kwargs) -> dict:
+        """``selection`` (a core ``ListFilter``) and ``sort``, beside paging and ``search``."""
+        selection = ListFilter(
+            statuses=("archived",) if data.pop("isArchived") else ("active",),
+            pinned=data.pop("pinned", None),
+            tags=tuple(data.pop("tags", None) or ()),
+        )
+        sort = Sort(SORT_FIELDS[data.pop("sortBy")], data.pop("sortDirection"))
+        return {**data, "selection": selection, "sort": sort}
 
 
 class ConvoPageSchema(Schema):
@@ -221,3 +244,20 @@ class TagPageSchema(Schema):
     pageSize = fields.Integer(attribute="page_size")
     pages = fields.Integer()
     total = fields.Integer()
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class ImportQuerySchema(Schema):
+    allowDuplicates = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Import conversations even if they were imported before."},
+    )
+
+
+class ImportedSchema(Schema):
+    message = fields.String(metadata={"example": "Conversation(s) imported successfully"})
+    conversations = fields.Integer(metadata={"description": "Conversations imported."})
+    messages = fields.Integer(metadata={"description": "Messages imported."})
+    skipped = fields.Integer(metadata={"description": "Conversations imported before."})

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import current_app
 
 from ...core import bulk, search, stats
-from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope
-from . import blp
-from .conversations import documents_errors, list_filter, page_body, scope_for
-from .schemas import (
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
+from .conversations import page_body, scope_for
+from .schemas.insights import (
     BulkEnvelopeSchema,
     BulkSchema,
     SearchPageSchema,
@@ -23,11 +23,20 @@ from .schemas import (
     StatsQuerySchema,
 )
 
+blp = DialectBlueprint(
+    "v1_insights",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: search, stats and bulk",
+    url_prefix="/v1/conversations",
+    description="Platform API: search conversations, statistics, bulk actions.",
+)
+
 
 @blp.route("/search")
 @blp.arguments(SearchQuerySchema, location="query")
 @blp.response(200, SearchPageSchema)
-@documents_errors(400, 401, 403, 422)
+@blp.errors(400, 403, 422)
 @blp.alt_response(503, description="`SEARCH_BACKEND=text` on the embedded store.")
 def search_conversations(args):
     """Full-text search over titles and message text, with every list filter.
@@ -40,8 +49,8 @@ def search_conversations(args):
         mongo.db,
         scope_for(args),
         args["q"],
-        list_filter(args),
-        sort=Sort(args["sort"], args["order"]),
+        args["selection"],
+        sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
         backend=current_app.config["SEARCH_BACKEND"],
@@ -52,7 +61,7 @@ def search_conversations(args):
 @blp.route("/stats")
 @blp.arguments(StatsQuerySchema, location="query")
 @blp.response(200, StatsEnvelopeSchema)
-@documents_errors(400, 401, 403, 422)
+@blp.errors(400, 403, 422)
 def conversation_stats(args):
     """Aggregated statistics over every status, by source, and activity per UTC day.
 
@@ -60,19 +69,13 @@ def conversation_stats(args):
     `created_before`) and, for admins, `user_id`. `activity_by_day` counts the
     selected conversations created and their messages appended on each UTC day.
     """
-    chosen = stats.selection(
-        source=args.get("source"),
-        assistant_id=args.get("assistant_id"),
-        created_after=args.get("created_after"),
-        created_before=args.get("created_before"),
-    )
-    return {"data": stats.compute(mongo.db, scope_for(args), chosen)}
+    return {"data": stats.compute(mongo.db, scope_for(args), args["selection"])}
 
 
 @blp.route("/bulk", methods=["POST"])
 @blp.arguments(BulkSchema)
 @blp.response(200, BulkEnvelopeSchema)
-@documents_errors(400, 401, 422)
+@blp.errors(400, 422)
 def bulk_action(body):
     """Archive, unarchive, delete, restore, tag or untag up to 1000 conversations.
 
