@@ -18,6 +18,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import DomainError, NotOwned
+from ..core.limits import BODY_DEPTH_MAX
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class Dialect:
     body: Callable[[Problem], dict] = platform_body
     error_schema: type[Schema] = PlatformErrorSchema
     validation_status: int = 422
-    malformed_status: int = 400  # a body that is not JSON at all
+    malformed_status: int = 400  # a body that is not JSON at all, or nested too deeply
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
     error_descriptions: Mapping[int, str] = field(default_factory=dict)
 
@@ -103,8 +104,9 @@ class Dialect:
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
         headers = dict(data.get("headers") or {})
-        if is_malformed_json(messages):
-            return Problem(self.malformed_status, "malformed_json", MALFORMED_JSON, None, headers)
+        refused = unparsed_body(messages)
+        if refused:
+            return Problem(self.malformed_status, *refused, None, headers)
         if status == 422 or (status == 400 and messages):
             return Problem(
                 self.validation_status,
@@ -119,11 +121,22 @@ class Dialect:
 
 
 MALFORMED_JSON = "The request body is not valid JSON"
+TOO_DEEP = f"The request body nests JSON more than {BODY_DEPTH_MAX} levels deep"
+UNPARSED = {
+    "Invalid JSON body.": ("malformed_json", MALFORMED_JSON),  # webargs' own report
+    TOO_DEEP: ("json_too_deep", TOO_DEEP),  # the dialect blueprint's parser refused it
+}
 
 
-def is_malformed_json(messages: object) -> bool:
-    """webargs reports a body that does not parse as ``{"json": ["Invalid JSON body."]}``."""
-    return isinstance(messages, dict) and messages.get("json") == ["Invalid JSON body."]
+def unparsed_body(messages: object) -> tuple[str, str] | None:
+    """(code, message) when the body was refused before validation: not JSON, or too deep.
+
+    The parser reports those as ``{"json": [reason]}``.
+    """
+    reasons = messages.get("json") if isinstance(messages, dict) else None
+    if isinstance(reasons, list) and len(reasons) == 1 and isinstance(reasons[0], str):
+        return UNPARSED.get(reasons[0])
+    return None
 
 
 PLATFORM = Dialect(
