@@ -14,10 +14,10 @@ from flask import Blueprint, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
 
 from ..core.errors import Unauthenticated
+from ..core.limits import ID_MAX
 from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
 
-CLAIM_MAX = 200
 AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
 
@@ -43,7 +43,7 @@ def scope_from_claims(claims: dict) -> Scope:
     workspace = claims.get("workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
     for name, value in (("sub", user_id), ("workspace", workspace)):
-        if not isinstance(value, str) or not value.strip() or len(value) > CLAIM_MAX:
+        if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
             raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
         raise Unauthenticated(f"Token claim 'role' must be one of {', '.join(ROLES)}")

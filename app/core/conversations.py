@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from .clock import new_id, require_id, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound, NotOwned
+from .limits import SOURCE_MAX, TAG_MAX
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 from .search import conversation_filter
@@ -23,8 +24,6 @@ from .search import conversation_filter
 TITLE_MAX = 1024
 DEFAULT_TITLE = "New Chat"
 STATUSES = ("active", "archived", "deleted")
-SOURCES_MAX = 64
-TAG_MAX = 128
 TAGS_PER_CONVERSATION = 100
 METADATA_MAX_BYTES = 16 * 1024
 METADATA_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -162,8 +161,8 @@ def new_document(
 
 
 def _clean_source(source: object) -> str:
-    if not isinstance(source, str) or not source.strip() or len(source) > SOURCES_MAX:
-        raise Invalid(f"source must be a non-empty string of at most {SOURCES_MAX} characters")
+    if not isinstance(source, str) or not source.strip() or len(source) > SOURCE_MAX:
+        raise Invalid(f"source must be a non-empty string of at most {SOURCE_MAX} characters")
     return source.strip()
 
 

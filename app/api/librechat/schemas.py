@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
-from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX, ListFilter
+from ...core.conversations import LIST_LIMIT_MAX, ListFilter
 from ...core.forking import OPTIONS
+from ...core.limits import SOURCE_MAX, TAG_MAX
 from ...core.pagination import Sort
+from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
-from ..fields import UtcDateTime
+from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
 
-ID = validate.Length(1, 200)
 SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
 
 
 def required_id(**kwargs) -> fields.String:
-    return fields.String(required=True, validate=ID, **kwargs)
+    return fields.String(required=True, validate=ID_LENGTH, **kwargs)
 
 
 class Request(Schema):
@@ -91,10 +92,10 @@ class ListQuerySchema(Request):
     isArchived = fields.Boolean(load_default=False, metadata={"description": "Archived only."})
     pinned = fields.Boolean(metadata={"description": "Only pinned (true) or unpinned (false)."})
     tags = fields.List(
-        fields.String(validate=validate.Length(1, TAG_MAX)),
+        fields.String(validate=TAG_LENGTH),
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
-    search = fields.String(validate=validate.Length(1, 200))
+    search = fields.String(validate=validate.Length(1, QUERY_MAX))
     sortBy = fields.String(load_default="updatedAt", validate=validate.OneOf(tuple(SORT_FIELDS)))
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
 
@@ -135,9 +136,9 @@ class PinArg(Request):
 
 class DeleteArg(Request):
     conversationId = required_id()
-    source = fields.String(validate=validate.Length(max=64))
-    thread_id = fields.String(allow_none=True, validate=ID)
-    endpoint = fields.String(allow_none=True, validate=validate.Length(max=64))
+    source = fields.String(validate=validate.Length(max=SOURCE_MAX))
+    thread_id = fields.String(allow_none=True, validate=ID_LENGTH)
+    endpoint = fields.String(allow_none=True, validate=validate.Length(max=SOURCE_MAX))
 
 
 def wrapped(arg_schema: type[Schema]) -> type[Schema]:
@@ -185,7 +186,7 @@ class ForkRequest(Request):
         metadata={"description": "directPath, includeBranches or targetLevel (default)."},
     )
     splitAtTarget = fields.Boolean(load_default=False)
-    latestMessageId = fields.String(allow_none=True, validate=ID)
+    latestMessageId = fields.String(allow_none=True, validate=ID_LENGTH)
 
 
 class CopySchema(Schema):
@@ -212,17 +213,17 @@ class TagSchema(Schema):
 
 
 class TagRequest(Request):
-    tag = fields.String(required=True, validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(required=True, validate=TAG_LENGTH)
 
 
 class TagCreateRequest(TagRequest):
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
-    conversationId = fields.String(allow_none=True, validate=ID)
+    conversationId = fields.String(allow_none=True, validate=ID_LENGTH)
 
 
 class TagUpdateRequest(Request):
-    tag = fields.String(validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(validate=TAG_LENGTH)
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     position = fields.Integer(strict=True, validate=validate.Range(min=0))
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, fields, post_load, validate
 
 from ....core import compaction
-from ...fields import UtcDateTime
+from ...fields import MODEL_LENGTH, UtcDateTime
 
 _COUNT = validate.Range(0, compaction.COUNT_MAX)
 _TOKENS = validate.Range(0, compaction.TOKENS_MAX)
-_MODEL = validate.Length(1, 200)
 
 
 class CompactRequestSchema(Schema):
@@ -34,7 +33,7 @@ class CompactRequestSchema(Schema):
         metadata={"description": "Recent messages summarization keeps (default 10)."},
     )
     model = fields.String(
-        validate=_MODEL,
+        validate=MODEL_LENGTH,
         metadata={"description": "Model whose tokenizer counts (default: the conversation's)."},
     )
 
@@ -69,7 +68,7 @@ class ContextQuerySchema(Schema):
     max_tokens = fields.Integer(
         validate=_TOKENS, metadata={"description": "Budget the context never exceeds."}
     )
-    model = fields.String(validate=_MODEL, metadata={"description": "Model that counts."})
+    model = fields.String(validate=MODEL_LENGTH, metadata={"description": "Model that counts."})
 
 
 class ContextMessageSchema(Schema):
@@ -132,7 +131,7 @@ class AutoCompactionSchema(Schema):
     window_size = fields.Integer(strict=True, allow_none=True, validate=_COUNT)
     max_tokens = fields.Integer(strict=True, allow_none=True, validate=_TOKENS)
     keep_last = fields.Integer(strict=True, allow_none=True, validate=_COUNT)
-    model = fields.String(allow_none=True, validate=_MODEL)
+    model = fields.String(allow_none=True, validate=MODEL_LENGTH)
 
 
 class AutoCompactionResponseSchema(Schema):

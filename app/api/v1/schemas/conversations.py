@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from ....core.conversations import LIST_LIMIT_MAX, STATUSES, TITLE_MAX, ListFilter
 from ....core.messages import INITIAL_MESSAGES_MAX, MESSAGE_PAGE_MAX
 from ....core.pagination import Sort
-from ...fields import UtcDateTime
+from ...fields import ID_LENGTH, SOURCE_LENGTH, TAG_LENGTH, UtcDateTime
 from . import envelope, page_of
 from .messages import MessageCreateSchema, MessageSchema
 
@@ -52,12 +52,10 @@ class ListQuerySchema(Schema):
         validate=validate.OneOf(STATUSES),
         metadata={"description": "Only this status; default active and archived."},
     )
-    source = fields.String(validate=validate.Length(1, 64))
-    assistant_id = fields.String(validate=validate.Length(1, 200))
-    user_id = fields.String(
-        validate=validate.Length(1, 200), metadata={"description": "Admins only: one user."}
-    )
-    tag = fields.String(validate=validate.Length(1, 128))
+    source = fields.String(validate=SOURCE_LENGTH)
+    assistant_id = fields.String(validate=ID_LENGTH)
+    user_id = fields.String(validate=ID_LENGTH, metadata={"description": "Admins only: one user."})
+    tag = fields.String(validate=TAG_LENGTH)
     created_after = UtcDateTime()
     created_before = UtcDateTime()
     updated_after = UtcDateTime()
@@ -86,10 +84,10 @@ ConversationPageSchema = page_of(ConversationSchema, "ConversationPage")
 
 class ConversationCreateSchema(Schema):
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
-    assistant_id = fields.String(validate=validate.Length(1, 200))
-    source = fields.String(load_default="api", validate=validate.Length(1, 64))
+    assistant_id = fields.String(validate=ID_LENGTH)
+    source = fields.String(load_default="api", validate=SOURCE_LENGTH)
     metadata = fields.Dict(load_default=dict)
-    tags = fields.List(fields.String(validate=validate.Length(1, 128)), load_default=list)
+    tags = fields.List(fields.String(validate=TAG_LENGTH), load_default=list)
     messages = fields.List(
         fields.Nested(MessageCreateSchema),
         load_default=list,
@@ -130,7 +128,7 @@ class ConversationPatchSchema(Schema):
     metadata = fields.Dict(
         metadata={"description": "Merged into the current metadata; `null` removes a key."}
     )
-    tags = fields.List(fields.String(validate=validate.Length(1, 128)))
+    tags = fields.List(fields.String(validate=TAG_LENGTH))
     status = fields.String(
         validate=validate.OneOf(STATUSES),
         metadata={"description": "`archived` archives, `active` unarchives or restores."},

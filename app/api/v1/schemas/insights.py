@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, post_load, validate
 from ....core import stats
 from ....core.bulk import ACTIONS, IDS_MAX
 from ....core.search import QUERY_MAX
-from ...fields import UtcDateTime
+from ...fields import ID_LENGTH, SOURCE_LENGTH, TAG_LENGTH, UtcDateTime
 from . import envelope, page_of
 from .conversations import ConversationSchema, ListQuerySchema
 
@@ -30,11 +30,9 @@ SearchPageSchema = page_of(SearchResultSchema, "SearchPage")
 
 
 class StatsQuerySchema(Schema):
-    source = fields.String(validate=validate.Length(1, 64))
-    assistant_id = fields.String(validate=validate.Length(1, 200))
-    user_id = fields.String(
-        validate=validate.Length(1, 200), metadata={"description": "Admins only: one user."}
-    )
+    source = fields.String(validate=SOURCE_LENGTH)
+    assistant_id = fields.String(validate=ID_LENGTH)
+    user_id = fields.String(validate=ID_LENGTH, metadata={"description": "Admins only: one user."})
     created_after = UtcDateTime()
     created_before = UtcDateTime()
 
@@ -73,7 +71,7 @@ class BulkSchema(Schema):
         fields.String(), required=True, validate=validate.Length(1, IDS_MAX)
     )
     tags = fields.List(
-        fields.String(validate=validate.Length(1, 128)),
+        fields.String(validate=TAG_LENGTH),
         metadata={"description": "For `tag` and `untag`."},
     )
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ....core.conversations import LIST_LIMIT_MAX
 from ....core.messages import COST_CENTS_MAX, ROLES, TOKENS_MAX, NewMessage
-from ...fields import UtcDateTime
+from ...fields import ID_LENGTH, MODEL_LENGTH, UtcDateTime
 from . import envelope, page_of
 
 
@@ -44,14 +44,12 @@ class MessageCreateSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     content = TextOrParts(metadata={"description": "Text, or a list of content parts."})
     text = fields.String(metadata={"description": "Plain text (alternative to `content`)."})
-    id = fields.String(
-        validate=validate.Length(1, 200), metadata={"description": "Optional client id."}
-    )
+    id = fields.String(validate=ID_LENGTH, metadata={"description": "Optional client id."})
     parent_message_id = fields.String(
-        validate=validate.Length(1, 200),
+        validate=ID_LENGTH,
         metadata={"description": "Default: the conversation's latest message."},
     )
-    model = fields.String(validate=validate.Length(1, 200))
+    model = fields.String(validate=MODEL_LENGTH)
     input_tokens = fields.Integer(
         strict=True, load_default=0, validate=validate.Range(0, TOKENS_MAX)
     )
