@@ -4,6 +4,14 @@ snake_case wire names, ``{data: …}`` bodies, keyset pages; errors are
 ``{"error": {type, message, details?, request_id}}`` (``errors.PLATFORM``).
 """
 
-from . import compaction, conversations, insights, messages, transfer
+from . import bulk, compaction, conversations, messages, search, stats, transfer
 
-BLUEPRINTS = (conversations.blp, messages.blp, insights.blp, compaction.blp, transfer.blp)
+BLUEPRINTS = (
+    conversations.blp,
+    messages.blp,
+    search.blp,
+    stats.blp,
+    bulk.blp,
+    compaction.blp,
+    transfer.blp,
+)
