@@ -14,9 +14,10 @@ a human tag name for Swagger UI. From those, each of its routes
 - reads JSON bodies with bounded nesting: a body nested deeper than
   ``BODY_DEPTH_MAX`` is refused before any parser recurses into it.
 
-A route module declares ``blp = DialectBlueprint("librechat_share", __name__,
-dialect=LIBRECHAT, tag="LibreChat: share links", url_prefix="/api/share",
-description=…)`` and its dialect package lists ``blp`` in ``BLUEPRINTS``.
+A route module declares ``blp: DialectBlueprint = DialectBlueprint("librechat_share",
+__name__, dialect=LIBRECHAT, tag="LibreChat: share links", url_prefix="/api/share",
+description=…)`` (annotated: its package imports it back, a cycle type checkers cannot
+infer through) and its dialect package lists ``blp`` in ``BLUEPRINTS``.
 """
 
 from __future__ import annotations

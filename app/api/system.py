@@ -14,7 +14,7 @@ from ..observability import metrics_payload
 from .blueprint import DialectBlueprint
 from .errors import PLATFORM
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "system",
     __name__,
     dialect=PLATFORM,

@@ -19,7 +19,7 @@ from .schemas import (
     RenameSchema,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "chat",
     __name__,
     dialect=CHAT,

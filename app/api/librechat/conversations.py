@@ -28,7 +28,7 @@ from .schemas import (
     UpdateBody,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "librechat_convos",
     __name__,
     dialect=LIBRECHAT,

@@ -9,7 +9,7 @@ from ..uploads import ImportFileSchema, capped_upload, import_upload
 from . import LIBRECHAT
 from .schemas import ImportedSchema, ImportQuerySchema
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "librechat_import",
     __name__,
     dialect=LIBRECHAT,

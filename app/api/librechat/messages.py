@@ -9,7 +9,7 @@ from ..blueprint import DialectBlueprint
 from . import LIBRECHAT
 from .schemas import LibreChatMessageSchema
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "librechat_messages",
     __name__,
     dialect=LIBRECHAT,

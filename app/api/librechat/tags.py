@@ -18,7 +18,7 @@ from .schemas import (
     TagUpdateRequest,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "librechat_tags",
     __name__,
     dialect=LIBRECHAT,

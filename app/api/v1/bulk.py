@@ -13,7 +13,7 @@ from ..blueprint import DialectBlueprint
 from ..errors import PLATFORM
 from .schemas.bulk import BulkEnvelopeSchema, BulkSchema
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_bulk",
     __name__,
     dialect=PLATFORM,

@@ -23,7 +23,7 @@ from .schemas.compaction import (
     SummaryListSchema,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_compaction",
     __name__,
     dialect=PLATFORM,

@@ -19,7 +19,7 @@ from .schemas.conversations import (
     ListQuerySchema,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_conversations",
     __name__,
     dialect=PLATFORM,

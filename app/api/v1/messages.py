@@ -19,7 +19,7 @@ from .schemas.messages import (
     MessagePinSchema,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_messages",
     __name__,
     dialect=PLATFORM,

@@ -15,7 +15,7 @@ from ..errors import PLATFORM
 from .conversations import page_body, scope_for
 from .schemas.search import SearchPageSchema, SearchQuerySchema
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_search",
     __name__,
     dialect=PLATFORM,

@@ -13,7 +13,7 @@ from ..errors import PLATFORM
 from .conversations import scope_for
 from .schemas.stats import StatsEnvelopeSchema, StatsQuerySchema
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_stats",
     __name__,
     dialect=PLATFORM,

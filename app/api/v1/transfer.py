@@ -23,7 +23,7 @@ from .schemas.transfer import (
     ImportResponseSchema,
 )
 
-blp = DialectBlueprint(
+blp: DialectBlueprint = DialectBlueprint(
     "v1_transfer",
     __name__,
     dialect=PLATFORM,
