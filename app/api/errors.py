@@ -17,7 +17,7 @@ from marshmallow import Schema, fields
 from pymongo.errors import ConnectionFailure, PyMongoError
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import DomainError, NotOwned
+from ..core.errors import DomainError, InvalidField, NotOwned
 from ..core.limits import BODY_DEPTH_MAX
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,9 @@ class Dialect:
     def from_domain(self, error: DomainError) -> Problem:
         if isinstance(error, NotOwned) and self.hides_foreign:
             return Problem(404, "not_found", "Conversation not found")
+        if isinstance(error, InvalidField):  # a field of the body, as webargs reports them
+            details = {"json": error.details}
+            return Problem(self.validation_status, error.code, error.message, details)
         return Problem(error.status, error.code, error.message, error.details)
 
     def from_http(self, error: HTTPException) -> Problem:

@@ -49,19 +49,19 @@ def names_used(function) -> set[str]:
 
 
 def callee(caller, module: str, function: str):
-    """The function ``module.function`` as ``caller`` reaches it (module or direct import)."""
-    full = "app.api." + module.removeprefix("api/") if module.startswith("api/") else module
-    full = full if full.startswith("app.") else f"app.core.{full}"
+    """The function ``module.function`` as ``caller`` reaches it: an attribute of the
+    module it imported (perhaps re-exported there), or a function it imported directly."""
     named = caller.__globals__.get(module.rsplit("/", 1)[-1])
-    target = getattr(named, function) if isinstance(named, types.ModuleType) else None
-    target = target or caller.__globals__.get(function)
+    if isinstance(named, types.ModuleType):
+        expected = "app." + module.replace("/", ".") if module.startswith("api/") else module
+        assert named.__name__ in (expected, f"app.core.{expected}"), (named.__name__, module)
+        target = getattr(named, function, None)
+    else:
+        target = caller.__globals__.get(function)
+        expected = "app." + module.replace("/", ".")
+        assert target is not None and target.__module__ == expected, (module, function)
     assert target is not None, f"{caller.__qualname__} reaches no {module}.{function}"
-    target = unwrap(target)
-    assert target.__module__ == full or target.__module__.startswith(full + "."), (
-        target.__module__,
-        full,
-    )
-    return target
+    return unwrap(target)
 
 
 def test_every_route_is_a_row_with_its_view_module(app):

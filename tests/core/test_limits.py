@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.core.conversations import JSON_DEPTH_MAX
 from app.core.limits import BODY_DEPTH_MAX, deeper_than
+from app.core.validation import JSON_DEPTH_MAX
 
 
 @pytest.mark.parametrize(

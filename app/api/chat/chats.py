@@ -6,7 +6,7 @@ dialect has no notion of acting for other users.
 
 from __future__ import annotations
 
-from ...core import conversations
+from ...core import conversations, lifecycle, listing
 from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
@@ -28,7 +28,7 @@ blp: DialectBlueprint = DialectBlueprint(
     description="Simple chat API: list, rename and archive the caller's chats.",
 )
 
-ACTIVE_ONLY = conversations.ListFilter(statuses=("active",))
+ACTIVE_ONLY = listing.ListFilter(statuses=("active",))
 
 
 def own_scope():
@@ -43,7 +43,7 @@ def own_scope():
 @blp.errors(422, 500)
 def list_chats(args):
     """The caller's active (non-archived) chats, most recently updated first."""
-    return conversations.list_offset(
+    return listing.list_offset(
         mongo.db, own_scope(), ACTIVE_ONLY, limit=args["limit"], offset=args["offset"]
     )
 
@@ -63,5 +63,5 @@ def rename_chat(body, chat_id):
 @blp.errors(404, 500)
 def archive_chat(chat_id):
     """Archive one of the caller's chats: it leaves the list, messages are kept."""
-    conversations.set_archived(mongo.db, own_scope(), chat_id, True)
+    lifecycle.set_archived(mongo.db, own_scope(), chat_id, True)
     return {"error": False, "message": "Chat archived successfully"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ...core.conversations import LIST_LIMIT_MAX, OFFSET_MAX, TITLE_MAX
+from ...core.listing import LIST_LIMIT_MAX, OFFSET_MAX
+from ...core.validation import TITLE_MAX
 from ..fields import UtcDateTime
 
 

@@ -6,7 +6,7 @@ import math
 
 from flask import current_app
 
-from ...core import conversations, forking, titles
+from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
@@ -39,7 +39,7 @@ blp: DialectBlueprint = DialectBlueprint(
 )
 
 
-def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
+def _page_body(counted: listing.CountedPage, limit: int) -> dict:
     return {
         "conversations": counted.page.items,
         "nextCursor": counted.page.next_cursor,
@@ -49,7 +49,7 @@ def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
     }
 
 
-def _deleted_body(deleted: conversations.Deleted) -> dict:
+def _deleted_body(deleted: deletion.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
@@ -78,7 +78,7 @@ def list_conversations(args):
     cannot disturb. `pageNumber` is the page's position among the current
     matches, `pages` their current count divided by `pageSize`.
     """
-    counted = conversations.list_counted(
+    counted = listing.list_counted(
         mongo.db,
         current_scope(),
         args["selection"],
@@ -103,7 +103,7 @@ def get_conversation(conversation_id):
 @blp.response(200, ConvoSchema)
 @blp.errors(400, 403, 404)
 def update_title(body):
-    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
     return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
 
@@ -115,7 +115,7 @@ def update_title(body):
 def archive(body):
     """Archive (`isArchived: true`) or unarchive a conversation."""
     arg = body["arg"]
-    return conversations.set_archived(
+    return lifecycle.set_archived(
         mongo.db, current_scope(), arg["conversationId"], arg["isArchived"]
     )
 
@@ -124,7 +124,7 @@ def archive(body):
 @blp.response(200, ArchiveAllSchema)
 def archive_all():
     """Archive every active conversation of the caller."""
-    changed = conversations.archive_all(mongo.db, current_scope())
+    changed = lifecycle.archive_all(mongo.db, current_scope())
     return {"acknowledged": True, "modifiedCount": changed}
 
 
@@ -148,8 +148,8 @@ def delete_conversation(body):
     `source`, `thread_id` and `endpoint` are accepted for LibreChat's client;
     there is no OpenAI assistants thread to delete here.
     """
-    deleted = conversations.hard_delete_one(
-        mongo.db, current_scope(), body["arg"]["conversationId"]
+    deleted = deletion.hard_delete(
+        mongo.db, current_scope(), [body["arg"]["conversationId"]], must_exist=True
     )
     return _deleted_body(deleted)
 
@@ -158,7 +158,7 @@ def delete_conversation(body):
 @blp.response(200, DeleteResultSchema)
 def delete_all():
     """Delete every conversation of the caller, with their messages."""
-    return _deleted_body(conversations.hard_delete_all(mongo.db, current_scope()))
+    return _deleted_body(deletion.hard_delete_all(mongo.db, current_scope()))
 
 
 @blp.route("/gen_title/<conversation_id>")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
-from ...core.conversations import LIST_LIMIT_MAX, ListFilter
 from ...core.forking import OPTIONS
 from ...core.limits import SOURCE_MAX, TAG_MAX
+from ...core.listing import LIST_LIMIT_MAX, ListFilter
 from ...core.pagination import Sort
 from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
+from ...core.validation import TITLE_MAX
 from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
 
 SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
@@ -121,7 +122,7 @@ class ConvoPageSchema(Schema):
 
 class TitleArg(Request):
     conversationId = required_id()
-    title = fields.String(required=True, validate=validate.Length(max=100_000))
+    title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
 
 class ArchiveArg(Request):
@@ -196,7 +197,7 @@ class CopySchema(Schema):
 
 class DuplicateRequest(Request):
     conversationId = required_id()
-    title = fields.String(allow_none=True, validate=validate.Length(max=100_000))
+    title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
 
 
 # --- tags -------------------------------------------------------------------------------

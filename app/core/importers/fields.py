@@ -8,9 +8,9 @@ from datetime import datetime
 import ijson
 
 from ..clock import parse_time
-from ..conversations import check_storable
 from ..errors import Invalid
 from ..limits import ID_MAX
+from ..validation import check_storable
 
 MISSING = object()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ....core.conversations import LIST_LIMIT_MAX, STATUSES, TITLE_MAX, ListFilter
-from ....core.messages import INITIAL_MESSAGES_MAX, MESSAGE_PAGE_MAX
+from ....core.lifecycle import LIVE, STATUSES
+from ....core.listing import LIST_LIMIT_MAX, ListFilter
+from ....core.messages import MESSAGE_PAGE_MAX
 from ....core.pagination import Sort
+from ....core.transcripts import INITIAL_MESSAGES_MAX
+from ....core.validation import TITLE_MAX
 from ...fields import ID_LENGTH, SOURCE_LENGTH, TAG_LENGTH, UtcDateTime
 from . import envelope, page_of
 from .messages import MessageCreateSchema, MessageSchema
 
-LISTED = ("active", "archived")  # without a status filter: everything not deleted
 FILTERS = (
     "source",
     "assistant_id",
@@ -71,7 +73,7 @@ class ListQuerySchema(Schema):
         """``selection`` (a core ``ListFilter``) and ``sort``, beside paging and ``user_id``."""
         status, tag = data.pop("status", None), data.pop("tag", None)
         selection = ListFilter(
-            statuses=(status,) if status else LISTED,
+            statuses=(status,) if status else LIVE,
             tags=(tag,) if tag else (),
             **{name: data.pop(name) for name in FILTERS if name in data},
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ....core.conversations import LIST_LIMIT_MAX
+from ....core.listing import LIST_LIMIT_MAX
 from ....core.messages import COST_CENTS_MAX, ROLES, TOKENS_MAX, NewMessage
 from ...fields import ID_LENGTH, MODEL_LENGTH, UtcDateTime
 from . import envelope, page_of
