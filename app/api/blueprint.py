@@ -11,8 +11,8 @@ a human tag name for Swagger UI. From those, each of its routes
 - is listed in Swagger UI under ``tag`` (blueprints sharing a tag share a section;
   ``openapi_tags`` lists the sections in registration order, so they group by
   dialect);
-- reads JSON bodies with bounded nesting: a body nested deeper than
-  ``BODY_DEPTH_MAX`` is refused before any parser recurses into it.
+- reads its JSON body strictly (``bodies.JsonBodyParser``): required, JSON, and
+  refused before parsing when nested deeper than ``BODY_DEPTH_MAX``.
 
 A route module declares ``blp: DialectBlueprint = DialectBlueprint("librechat_share",
 __name__, dialect=LIBRECHAT, tag="LibreChat: share links", url_prefix="/api/share",
@@ -26,26 +26,16 @@ from collections.abc import Mapping
 
 from flask_smorest import Blueprint
 from flask_smorest.utils import resolve_schema_instance
-from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from ..core.limits import BODY_DEPTH_MAX, deeper_than
 from .auth import require_auth
-from .errors import TOO_DEEP, Dialect, register_dialect
-
-
-class BoundedJsonParser(FlaskParser):
-    """webargs' Flask parser, refusing JSON nested deeper than ``BODY_DEPTH_MAX``."""
-
-    def load_json(self, req, schema):
-        if is_json_request(req) and deeper_than(req.get_data(cache=True), BODY_DEPTH_MAX):
-            abort(400, messages={"json": [TOO_DEEP]})
-        return super().load_json(req, schema)
+from .bodies import JsonBodyParser
+from .errors import Dialect, register_dialect
 
 
 class DialectBlueprint(Blueprint):
     """Routes of one dialect under one Swagger UI tag (see the module docstring)."""
 
-    ARGUMENTS_PARSER = BoundedJsonParser()
+    ARGUMENTS_PARSER = JsonBodyParser()
 
     def __init__(
         self,

@@ -106,7 +106,7 @@ class Dialect:
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
-        headers = dict(data.get("headers") or {})
+        headers = {**_own_headers(error), **dict(data.get("headers") or {})}
         refused = unparsed_body(messages)
         if refused:
             return Problem(self.malformed_status, *refused, None, headers)
@@ -129,6 +129,11 @@ UNPARSED = {
     "Invalid JSON body.": ("malformed_json", MALFORMED_JSON),  # webargs' own report
     TOO_DEEP: ("json_too_deep", TOO_DEEP),  # the dialect blueprint's parser refused it
 }
+
+
+def _own_headers(error: HTTPException) -> dict:
+    """The headers an HTTP error brings itself (``Allow`` on a 405), but not its HTML type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
 
 
 def unparsed_body(messages: object) -> tuple[str, str] | None:
