@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import tokens
 from ..errors import Invalid
+from ..limits import MODEL_MAX
 from ..summaries import Summariser
 
 STRATEGIES = ("sliding_window", "summarization", "hybrid", "none")
@@ -42,8 +43,10 @@ class CompactionRequest:
             ("max_tokens", TOKENS_MAX),
         ):
             check_count(name, getattr(self, name), 0, highest)
-        if self.model is not None and (not isinstance(self.model, str) or len(self.model) > 200):
-            raise Invalid("model must be a string of at most 200 characters")
+        if self.model is not None and (
+            not isinstance(self.model, str) or len(self.model) > MODEL_MAX
+        ):
+            raise Invalid(f"model must be a string of at most {MODEL_MAX} characters")
 
 
 def check_count(name: str, value: object, lowest: int, highest: int) -> None:
