@@ -64,6 +64,7 @@ def two_workers(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        process.stderr.close()
 
 
 def test_metrics_add_up_across_workers(two_workers):
