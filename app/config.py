@@ -137,9 +137,10 @@ class Config:
         such variable. Then secrets are filled in or refused.
         """
         env = os.environ if env is None else env
-        given = {name: env[name] for name in cls.names() if env.get(name, "") != ""}
+        given: dict[str, Any] = {n: env[n] for n in cls.names() if env.get(n, "") != ""}
         given.update(overrides or {})
-        values, problems = {}, []
+        values: dict[str, Any] = {}
+        problems: list[str] = []
         for spec in fields(cls):
             if spec.name not in given:
                 continue
