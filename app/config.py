@@ -42,7 +42,7 @@ class Rule:
     """How one setting is read from text and what it must satisfy."""
 
     parse: Callable[[str], Any] | None = None  # None: by the field's type
-    minimum: float | None = 0  # for numbers
+    minimum: float | None = 0  # for numbers; 1 for a count or size that 0 would disable
     choices: tuple[str, ...] | None = None
 
 
@@ -76,11 +76,12 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "str | None": str,
     "int": _whole,
+    "int | None": _whole,
     "float": _number,
+    "float | None": _number,
     "bool": _flag,
     "bool | None": _flag,
 }
-LIMIT = {"minimum": 1}  # a count or size where 0 would switch the feature off silently
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Config:
     JWT_PUBLIC_KEY: str | None = None
     JWT_PRIVATE_KEY: str | None = None
     JWT_ALGORITHM: str = setting("HS256", choices=JWT_ALGORITHMS)
-    JWT_ACCESS_TOKEN_HOURS: int = setting(24, **LIMIT)
+    JWT_ACCESS_TOKEN_HOURS: int = setting(24, minimum=1)
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     LLM_BASE_URL: str | None = None
@@ -106,16 +107,16 @@ class Config:
         titles.WAIT_SCHEDULE, parse=titles.parse_schedule
     )
     IDEMPOTENCY_WAIT_SECONDS: float = idempotency.WAIT_SECONDS
-    MAX_CONTENT_LENGTH: int = setting(300 * 1024 * 1024, **LIMIT)
-    CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = setting(importers.DEFAULT_MAX_BYTES, **LIMIT)
-    IMPORT_IP_MAX: int = setting(100, **LIMIT)
-    IMPORT_IP_WINDOW: int = setting(15, **LIMIT)  # minutes, as LibreChat counts them
-    IMPORT_USER_MAX: int = setting(50, **LIMIT)
-    IMPORT_USER_WINDOW: int = setting(15, **LIMIT)
-    FORK_IP_MAX: int = setting(30, **LIMIT)
-    FORK_IP_WINDOW: int = setting(1, **LIMIT)
-    FORK_USER_MAX: int = setting(7, **LIMIT)
-    FORK_USER_WINDOW: int = setting(1, **LIMIT)
+    MAX_CONTENT_LENGTH: int = setting(300 * 1024 * 1024, minimum=1)
+    CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = setting(importers.DEFAULT_MAX_BYTES, minimum=1)
+    IMPORT_IP_MAX: int = setting(100, minimum=1)
+    IMPORT_IP_WINDOW: int = setting(15, minimum=1)  # minutes, as LibreChat counts them
+    IMPORT_USER_MAX: int = setting(50, minimum=1)
+    IMPORT_USER_WINDOW: int = setting(15, minimum=1)
+    FORK_IP_MAX: int = setting(30, minimum=1)
+    FORK_IP_WINDOW: int = setting(1, minimum=1)
+    FORK_USER_MAX: int = setting(7, minimum=1)
+    FORK_USER_WINDOW: int = setting(1, minimum=1)
     TESTING: bool = False
 
     @property

@@ -1,12 +1,13 @@
 """Configuration from the environment: defaults, precedence, refusing unsafe setups."""
 
 import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from app import create_app
-from app.config import DEV_JWT_SECRET, Config, ConfigError
+from app.config import DEV_JWT_SECRET, PARSERS, Config, ConfigError
 from app.core import idempotency, importers, titles
 from app.core.llm import LlmSettings
 
@@ -105,6 +106,12 @@ def test_values_are_parsed_into_their_types():
     assert config.TITLE_WAIT_SCHEDULE == (0.25, 1.0, 3.0)
     assert (config.LOG_LEVEL, config.RATELIMIT_ENABLED) == ("DEBUG", False)
     assert (config.IMPORT_IP_MAX, config.IDEMPOTENCY_WAIT_SECONDS) == (3, 0.5)
+
+
+def test_every_setting_can_be_read_from_text():
+    for spec in fields(Config):
+        rule = spec.metadata.get("rule")
+        assert (rule and rule.parse) or str(spec.type) in PARSERS, spec.name
 
 
 def test_an_empty_variable_counts_as_unset():
