@@ -5,8 +5,8 @@ for a configuration serves every following test with the same ``app_config``, ea
 on its own fresh database, with its settings restored and its rate-limit counters
 reset. A test that changes ``app_config`` gets an app of its own, and so does the
 test after any other app was built (an app binds process-wide extensions). A test
-that changes the app itself (routes, hooks) is marked ``own_app``: it gets a new app,
-used by no other test.
+that changes the app itself (routes, hooks, per-app state such as the store breaker)
+is marked ``own_app``: it gets a new app, used by no other test.
 
 Set ``TEST_MONGO_URI=mongodb://…`` to run the whole suite against a real
 server; each test then gets its own database, dropped afterwards.

@@ -162,8 +162,8 @@ def test_env_example_lists_every_setting_with_its_default():
         ), name
 
 
-def test_env_example_lists_the_server_settings():
-    server = re.findall(
-        r"""environ(?:\.get\(\s*|\[)["']([A-Z_]+)["']""", (ROOT / "gunicorn.conf.py").read_text()
-    )
+@pytest.mark.parametrize("server_file", ["gunicorn.conf.py", "buffering_worker.py"])
+def test_env_example_lists_the_server_settings(server_file):
+    source = (ROOT / server_file).read_text()
+    server = re.findall(r"""environ(?:\.get\(\s*|\[)["']([A-Z_]+)["']""", source)
     assert server and set(server) <= set(documented())

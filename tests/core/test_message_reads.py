@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, messages
+from app.core import conversations, deletion, messages
 from app.core.clock import ROOT_PARENT_ID
 from app.core.errors import Invalid, NotFound, NotOwned
 from tests.builders import chat, ids_of
@@ -30,7 +30,7 @@ def test_get_refuses_messages_of_other_conversations_and_users(db, alice, bob):
 
 def test_get_reads_soft_deleted_conversations(db, alice):
     conv, ids = chat(db, alice, 1)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     assert messages.get(db, alice, conv["_id"], ids[0])["_id"] == ids[0]
     with pytest.raises(NotFound):
         messages.set_pinned(db, alice, conv["_id"], ids[0], True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, forking, messages
+from app.core import conversations, forking, lifecycle, messages
 from app.core.clock import ROOT_PARENT_ID, utcnow
 from app.core.errors import Invalid
 from tests.builders import chat, ids_of
@@ -76,7 +76,7 @@ def test_a_supplied_token_count_is_kept_and_a_missing_one_counted(db, alice):
 
 def test_append_to_an_archived_conversation_is_allowed(db, alice):
     conv = conversations.create(db, alice)
-    conversations.set_archived(db, alice, conv["_id"], True)
+    lifecycle.set_archived(db, alice, conv["_id"], True)
     messages.append(db, alice, conv["_id"], New(role="user", text="x"))
     stored = conversations.get(db, alice, conv["_id"])
     assert (stored["status"], stored["message_count"]) == ("archived", 1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 from flask import current_app
-from flask_smorest import Blueprint
 
-from ...core import conversations, forking, titles
+from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..limits import fork_limits
 from .docs import errors
 from .schemas import (
@@ -30,7 +30,7 @@ from .schemas import (
 )
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_convos",
         __name__,
         url_prefix="/api/convos",
@@ -42,7 +42,7 @@ blp = require_auth(
 SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
 
 
-def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
+def _page_body(counted: listing.CountedPage, limit: int) -> dict:
     return {
         "conversations": counted.page.items,
         "nextCursor": counted.page.next_cursor,
@@ -52,7 +52,7 @@ def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
     }
 
 
-def _deleted_body(deleted: conversations.Deleted) -> dict:
+def _deleted_body(deleted: deletion.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
@@ -81,12 +81,12 @@ def list_conversations(args):
     cannot disturb. `pageNumber` is the page's position among the current
     matches, `pages` their current count divided by `pageSize`.
     """
-    selection = conversations.ListFilter(
+    selection = listing.ListFilter(
         statuses=("archived",) if args["isArchived"] else ("active",),
         pinned=args.get("pinned"),
         tags=tuple(args.get("tags") or ()),
     )
-    counted = conversations.list_counted(
+    counted = listing.list_counted(
         mongo.db,
         current_scope(),
         selection,
@@ -111,7 +111,7 @@ def get_conversation(conversation_id):
 @blp.response(200, ConvoSchema)
 @errors(blp, 400, 403, 404)
 def update_title(body):
-    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
     return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
 
@@ -123,7 +123,7 @@ def update_title(body):
 def archive(body):
     """Archive (`isArchived: true`) or unarchive a conversation."""
     arg = body["arg"]
-    return conversations.set_archived(
+    return lifecycle.set_archived(
         mongo.db, current_scope(), arg["conversationId"], arg["isArchived"]
     )
 
@@ -133,7 +133,7 @@ def archive(body):
 @errors(blp)
 def archive_all():
     """Archive every active conversation of the caller."""
-    changed = conversations.archive_all(mongo.db, current_scope())
+    changed = lifecycle.archive_all(mongo.db, current_scope())
     return {"acknowledged": True, "modifiedCount": changed}
 
 
@@ -157,8 +157,8 @@ def delete_conversation(body):
     `source`, `thread_id` and `endpoint` are accepted for LibreChat's client;
     there is no OpenAI assistants thread to delete here.
     """
-    deleted = conversations.hard_delete_one(
-        mongo.db, current_scope(), body["arg"]["conversationId"]
+    deleted = deletion.hard_delete(
+        mongo.db, current_scope(), [body["arg"]["conversationId"]], must_exist=True
     )
     return _deleted_body(deleted)
 
@@ -168,7 +168,7 @@ def delete_conversation(body):
 @errors(blp)
 def delete_all():
     """Delete every conversation of the caller, with their messages."""
-    return _deleted_body(conversations.hard_delete_all(mongo.db, current_scope()))
+    return _deleted_body(deletion.hard_delete_all(mongo.db, current_scope()))
 
 
 @blp.route("/gen_title/<conversation_id>")
