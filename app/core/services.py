@@ -23,6 +23,6 @@ class Services:
     run_in_background: Runner = background.run_in_background
 
     @classmethod
-    def with_llm(cls, llm: LlmClient | None, **others) -> Services:
-        """Summaries and titles from ``llm`` (``None``: the local fallbacks)."""
-        return cls(summariser=Summariser(llm), title_llm=llm, **others)
+    def with_llm(cls, llm: LlmClient | None) -> Services:
+        """Summaries and titles from ``llm`` (``None``: the local fallbacks), threads."""
+        return cls(summariser=Summariser(llm), title_llm=llm)

@@ -171,7 +171,7 @@ def gen_title(conversation_id):
     4, 8 s: about 15.5 s); 404 if the title is still the default one. Titles
     come from the first user + assistant exchange, with no LLM needed.
     """
-    schedule = titles.parse_schedule(current_app.config["TITLE_WAIT_SCHEDULE"])
+    schedule = current_app.config["TITLE_WAIT_SCHEDULE"]
     title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
     return {"title": title}
 
