@@ -24,6 +24,7 @@ from . import chatbot_ui, chatgpt, claude, colloquy, librechat
 from .archive import ZipLimits, json_members
 from .detect import EMPTY, Detected, container, json_format, unknown_format, without_bom
 from .model import Prepared
+from .nesting import NestingGuard, NestingLimits
 from .writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class Limits:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     batch_size: int = 1000
     zip: ZipLimits = field(default_factory=ZipLimits)
+    nesting: NestingLimits = field(default_factory=NestingLimits)
 
 
 @dataclass(frozen=True)
@@ -115,18 +117,22 @@ def read_items(stream, limits: Limits | None = None) -> Iterator[tuple[Detected,
     """Every conversation (and tag list) of a JSON or ZIP stream, parsed, not yet prepared."""
     limits = limits or Limits()
     if container(stream) == "json":
-        yield from _json_items(without_bom(stream), "the file", required=True)
+        yield from _json_items(stream, "the file", limits.nesting, required=True)
         return
     recognised = 0
     for name, member in json_members(stream, limits.zip):
-        for found in _json_items(without_bom(member), f"ZIP member {name}", required=False):
+        for found in _json_items(member, f"ZIP member {name}", limits.nesting, required=False):
             recognised += 1
             yield found
     if not recognised:
         raise Invalid("the ZIP archive holds no conversation file of a known format")
 
 
-def _json_items(stream, name: str, *, required: bool) -> Iterator[tuple[Detected, object]]:
+def _json_items(
+    raw, name: str, nesting: NestingLimits, *, required: bool
+) -> Iterator[tuple[Detected, object]]:
+    """The items of one JSON document, its nesting bounded before the parser sees it."""
+    stream = NestingGuard(without_bom(raw), nesting, name)
     count = 0
     try:
         detected = json_format(stream)

@@ -69,6 +69,7 @@ def test_missing_file_is_a_librechat_400(client, auth):
         (b'{"hello": "world"}', 400, "unrecognised file format"),
         (b'[{"mapping": {"a": ', 400, "not valid JSON"),
         (b'[{"title": "x", "mapping": []}]', 400, "conversation 1 (\"x\"): field 'mapping'"),
+        (b"[" * 20_000 + b"]" * 20_000, 400, "more than 2000 levels deep"),
     ],
 )
 def test_bad_files_get_their_status_in_librechat_shape(

@@ -74,6 +74,14 @@ def test_v1_import_errors_take_the_platform_shape(client, auth):
     assert missing.json["error"]["message"] == "file is required"
 
 
+def test_v1_import_of_a_deeply_nested_file_is_a_400_naming_the_limit(client, auth, app_db):
+    response = upload(client, auth("alice"), b'{"a":' * 100_000 + b"1" + b"}" * 100_000)
+    assert response.status_code == 400
+    assert response.json["error"]["type"] == "invalid_request"
+    assert "more than 2000 levels deep" in response.json["error"]["message"]
+    assert app_db.conversations.count_documents({}) == 0
+
+
 def test_export_one_conversation_as_a_download(client, auth, history):
     first = history["alice"][0]
     response = client.get(f"/v1/conversations/{first['_id']}/export", headers=auth("alice"))
