@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_smorest.fields import Upload
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from ..core import importers
 from ..core.errors import PayloadTooLarge
@@ -18,10 +18,25 @@ class ImportFileSchema(Schema):
     file = Upload(
         required=True,
         metadata={
-            "description": "A LibreChat, ChatGPT (JSON or ZIP), Claude, chatbot-ui or "
-            "Colloquy export."
+            "description": "A LibreChat, ChatGPT (JSON or ZIP), Claude, Open WebUI, chatbot-ui "
+            "or Colloquy export."
         },
     )
+
+
+class RejectedSchema(Schema):
+    """A conversation of the file left out, and why."""
+
+    index = fields.Integer(metadata={"description": "Its position in the file (or ZIP member)."})
+    title = fields.String(allow_none=True)
+    id = fields.String(allow_none=True, metadata={"description": "Its id in the file."})
+    reason = fields.String(
+        metadata={"example": "conversation 2 (\"Trip\"): field 'mapping' must be an object"}
+    )
+
+
+def rejected(report: importers.ImportReport) -> list[dict]:
+    return [item.as_dict() for item in report.rejected]
 
 
 def max_file_bytes() -> int:
@@ -36,9 +51,11 @@ def cap_upload_size() -> None:
     request.max_content_length = min(limit, current_app.config["MAX_CONTENT_LENGTH"])
 
 
-def import_upload(scope: Scope, upload, duplicates: bool) -> importers.ImportReport:
+def import_upload(
+    scope: Scope, upload, duplicates: bool, strict: bool = False
+) -> importers.ImportReport:
     """Import an uploaded file (a werkzeug ``FileStorage``) for ``scope``'s user."""
     limits = importers.Limits(max_file_bytes=max_file_bytes())
     return importers.import_file(
-        mongo.db, scope, upload.stream, duplicates=duplicates, limits=limits
+        mongo.db, scope, upload.stream, duplicates=duplicates, strict=strict, limits=limits
     )

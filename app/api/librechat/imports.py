@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from ..auth import current_scope, require_auth
 from ..docs import error_responses
 from ..limits import import_limits
-from ..uploads import ImportFileSchema, cap_upload_size, import_upload
+from ..uploads import ImportFileSchema, RejectedSchema, cap_upload_size, import_upload, rejected
 from . import LibreChatErrorSchema
 
 blp = require_auth(
@@ -27,6 +27,10 @@ class ImportQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Import conversations even if they were imported before."},
     )
+    strict = fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
+    )
 
 
 class ImportedSchema(Schema):
@@ -34,11 +38,16 @@ class ImportedSchema(Schema):
     conversations = fields.Integer(metadata={"description": "Conversations imported."})
     messages = fields.Integer(metadata={"description": "Messages imported."})
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
+    rejected = fields.List(
+        fields.Nested(RejectedSchema),
+        metadata={"description": "Malformed conversations left out, with the reason."},
+    )
 
 
 ERRORS = {
-    400: "No `file`, or a malformed or unknown format: the message names the conversation "
-    "and field.",
+    400: "No `file`; a file that is not JSON of a known format or is nested too deeply; "
+    "every conversation malformed (or one, with `strict=true`): the message names the "
+    "conversation and field.",
     401: 'Missing or invalid token: `{"error": "Unauthorized", "message": …}`.',
     409: "The file holds ids that already exist.",
     413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
@@ -58,14 +67,18 @@ def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
 
     Reads LibreChat, ChatGPT (`conversations.json` or the ZIP), Claude,
-    chatbot-ui and Colloquy exports, detected from the content. All or
-    nothing: a file that fails part-way leaves nothing behind. Conversations
-    imported before are skipped unless `allowDuplicates=true`.
+    Open WebUI, chatbot-ui and Colloquy exports, detected from the content.
+    Each conversation is all or nothing: malformed ones are left out and
+    listed in `rejected` (index, title, id, reason), the rest are imported;
+    with `strict=true` one malformed conversation fails the whole file. A file
+    that fails leaves nothing behind. Conversations imported before are
+    skipped unless `allowDuplicates=true`.
     """
-    report = import_upload(current_scope(), files["file"], args["allowDuplicates"])
+    report = import_upload(current_scope(), files["file"], args["allowDuplicates"], args["strict"])
     return {
         "message": "Conversation(s) imported successfully",
         "conversations": report.conversations,
         "messages": report.messages,
         "skipped": report.skipped,
+        "rejected": rejected(report),
     }

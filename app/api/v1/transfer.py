@@ -15,7 +15,7 @@ from ..auth import current_scope, require_auth
 from ..docs import error_responses
 from ..errors import PlatformErrorSchema
 from ..limits import import_limits
-from ..uploads import ImportFileSchema, cap_upload_size, import_upload
+from ..uploads import ImportFileSchema, RejectedSchema, cap_upload_size, import_upload, rejected
 
 blp = require_auth(
     Blueprint(
@@ -30,8 +30,9 @@ users_blp = require_auth(
 )
 blp.before_request(cap_upload_size)
 ERRORS = {
-    400: "A malformed or unknown import file (the message names the conversation and "
-    "field), or an unusable user id.",
+    400: "An import file that is not JSON of a known format or is nested too deeply, or "
+    "whose every conversation is malformed (or one, with `strict=true`); the message names "
+    "the conversation and field. Or an unusable user id.",
     401: "Missing or invalid token.",
     403: "Another user's data, and the token is not an admin's.",
     404: "No such conversation in the caller's reach.",
@@ -52,6 +53,10 @@ class ImportQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Import conversations even if they were imported before."},
     )
+    strict = fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
+    )
 
 
 class ImportReportSchema(Schema):
@@ -62,6 +67,10 @@ class ImportReportSchema(Schema):
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
     empty = fields.Integer(metadata={"description": "Conversations without a visible message."})
     tags = fields.Integer()
+    rejected = fields.List(
+        fields.Nested(RejectedSchema),
+        metadata={"description": "Malformed conversations left out, with the reason."},
+    )
 
 
 class ImportResponseSchema(Schema):
@@ -118,11 +127,13 @@ def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
 
     Same core as LibreChat's `/api/convos/import`: LibreChat, ChatGPT (JSON or
-    ZIP), Claude, chatbot-ui and Colloquy exports, detected from the content,
-    all or nothing; earlier imports are skipped unless `duplicates=true`.
+    ZIP), Claude, Open WebUI, chatbot-ui and Colloquy exports, detected from
+    the content. Each conversation is all or nothing: malformed ones are left
+    out and listed in `rejected`; `strict=true` fails the whole file instead.
+    Earlier imports are skipped unless `duplicates=true`.
     """
-    report = import_upload(current_scope(), files["file"], args["duplicates"])
-    return {"data": report}
+    report = import_upload(current_scope(), files["file"], args["duplicates"], args["strict"])
+    return {"data": {**vars(report), "rejected": rejected(report)}}
 
 
 @blp.route("/<conversation_id>/export")
