@@ -293,3 +293,33 @@ def test_progress_over_a_zip_moves_forward_to_the_total(db, alice):
     dones = [done for done, _ in seen]
     assert dones == sorted(dones)
     assert seen[-1][0] == seen[-1][1] > 0
+
+
+def colloquy_pair_sharing_a_message_id() -> dict:
+    document = samples.colloquy_export()
+    twin = json.loads(json.dumps(document["conversations"][0]))
+    twin.update(id="col-2", title="Trip again")
+    for part in (*twin["messages"], *twin["summaries"]):
+        part["conversation_id"] = "col-2"
+    twin["summaries"][0]["id"] = "s2"
+    document["conversations"].append(twin)  # message ids cm1..cm3 are the first one's
+    return document
+
+
+def test_a_conversation_the_store_refuses_is_left_out_alone(db, alice):
+    report = run(db, alice, colloquy_pair_sharing_a_message_id())
+    assert (report.conversations, report.messages) == (1, 3)
+    assert report.rejected == (
+        Rejected(2, "Trip again", "col-2", "the file holds messages whose ids already exist"),
+    )
+    assert db.conversations.find_one({"_id": "col-2"}) is None
+    assert db.summaries.find_one({"_id": "s2"}) is None
+    assert db.messages.count_documents({}) == 3
+
+
+def test_strict_a_refused_write_fails_the_file(db, alice):
+    from app.core.errors import Conflict
+
+    with pytest.raises(Conflict, match="messages whose ids already exist"):
+        run(db, alice, colloquy_pair_sharing_a_message_id(), strict=True)
+    assert db.conversations.count_documents({}) == 0

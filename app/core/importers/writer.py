@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bson.errors import InvalidDocument
-from pymongo.errors import DocumentTooLarge, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DocumentTooLarge, DuplicateKeyError
 
 from ..clock import new_id
 from ..errors import Conflict, Invalid, PayloadTooLarge
@@ -25,7 +25,8 @@ from .model import Prepared
 from .rejection import Rejected
 
 COLLECTIONS = ("conversations", "messages", "summaries", "tags")
-WRITE_ERRORS = (DuplicateKeyError, DocumentTooLarge, InvalidDocument)
+WRITE_ERRORS = (BulkWriteError, DuplicateKeyError, DocumentTooLarge, InvalidDocument)
+DUPLICATE_KEY = 11000
 
 
 @dataclass
@@ -157,12 +158,12 @@ class BatchWriter:
                     raise Refused(name, exc) from exc
 
     def _remove(self, batch: list[Prepared]) -> None:
-        """Delete whatever of ``batch`` reached the store."""
-        for name, documents in _documents(batch).items():
-            ids = [document["_id"] for document in documents]
-            if ids:
-                scope = {**self.owner.query(), "import_batch": self.batch_id}
-                self.db[name].delete_many({"_id": {"$in": ids}, **scope})
+        """Delete whatever of ``batch`` reached the store (this import's documents only)."""
+        ids = [prepared.conversation["_id"] for prepared in batch]
+        mine = {**self.owner.query(), "import_batch": self.batch_id}
+        self.db.conversations.delete_many({"_id": {"$in": ids}, **mine})
+        for name in ("messages", "summaries"):
+            self.db[name].delete_many({"conversation_id": {"$in": ids}, **mine})
 
     def rollback(self) -> None:
         """Remove everything this batch wrote."""
@@ -188,8 +189,15 @@ class Refused(Exception):
     def error(self) -> Exception:
         """The domain error to answer with."""
         name, cause = self.collection, self.cause
-        if isinstance(cause, DuplicateKeyError):
+        if isinstance(cause, DuplicateKeyError) or _duplicate(cause):
             return Conflict(f"the file holds {name} whose ids already exist")
         if isinstance(cause, DocumentTooLarge):
             return PayloadTooLarge(f"one of the {name} is above 16 MB once stored")
         return Invalid(f"the file holds {name} that cannot be stored: {cause}")
+
+
+def _duplicate(error: Exception) -> bool:
+    """A bulk insert that failed on a taken id."""
+    if not isinstance(error, BulkWriteError):
+        return False
+    return any(e.get("code") == DUPLICATE_KEY for e in error.details.get("writeErrors", []))
