@@ -192,7 +192,7 @@ def chatgpt_node(document, key):
             with_change(
                 samples.chatgpt_coding, lambda d: chatgpt_node(d, "a1")["author"].update(role=7)
             ),
-            "message: author: field 'role' must be a string",
+            "message: field 'author.role' must be a string",
         ),
         (
             with_change(

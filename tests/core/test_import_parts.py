@@ -275,8 +275,8 @@ def test_a_bad_role_names_the_message():
     ],
 )
 def test_chatgpt_content_types_render_readably(content, expected):
-    metadata = {"attachments": [{"id": "file-1", "name": "owl.jpg"}]}
-    assert chatgpt_render.render(content, metadata) == expected
+    names = chatgpt_render.attachment_names({"attachments": [{"id": "file-1", "name": "owl.jpg"}]})
+    assert chatgpt_render.render(content, names) == expected
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import re
 
-from .chatgpt_render import attachment_lines, render, string, thoughts_text, with_citations
+from .chatgpt_render import (
+    attachment_lines,
+    attachment_names,
+    render,
+    string,
+    thoughts_text,
+    with_citations,
+)
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage, nearest_kept
 
@@ -80,11 +87,11 @@ def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMess
     if raw is None:
         return None
     message = node.child(raw, "message")
-    author = message.child(message.mapping("author"), "author")
-    role_name = author.string("role")
+    author = message.mapping("author")
+    role_name = _typed(message, author, "author", "role")
     metadata = message.mapping("metadata")
     content = message.mapping("content")
-    kind = message.child(content, "content").string("content_type", default="")
+    kind = _typed(message, content, "content", "content_type") or ""
     if kind in REASONING:
         if kind == "thoughts":
             thoughts[key] = thoughts_text(content)
@@ -95,8 +102,10 @@ def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMess
         or kind in HIDDEN_CONTENT
     ):
         return None
-    text = with_citations(render(content, metadata), metadata)
-    text = "\n\n".join(filter(None, (text.strip(), attachment_lines(metadata, text))))
+    names = attachment_names(metadata) if metadata.get("attachments") else {}
+    text = with_citations(render(content, names), metadata).strip()
+    if names:
+        text = "\n\n".join(filter(None, (text, attachment_lines(names, text))))
     if not text:
         return None
     role = ROLES[role_name]
@@ -113,12 +122,20 @@ def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMess
     )
 
 
-def _sender(role: str, model: str, author: Record) -> str:
+def _typed(message: Record, fields: dict, name: str, key: str) -> str | None:
+    """``fields[key]``, which must be text when present (``name.key`` in the error)."""
+    value = fields.get(key)
+    if value is not None and not isinstance(value, str):
+        raise message.fail(f"{name}.{key}", "a string")
+    return value
+
+
+def _sender(role: str, model: str, author: dict) -> str:
     """``user``; a tool's name; for an assistant, its model as LibreChat labels it."""
     if role == "user":
         return "user"
     if role == "tool":
-        return string(author.raw.get("name")) or "Tool"
+        return string(author.get("name")) or "Tool"
     found = GPT.search(model)
     return f"GPT-{found.group(1)}" if found else model or "assistant"
 

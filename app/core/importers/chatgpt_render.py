@@ -25,10 +25,10 @@ PLACEHOLDERS = {
 }
 
 
-def render(content: dict, metadata: dict) -> str:
-    """The message's text, ``Invalid`` if a field has the wrong type."""
+def render(content: dict, names: dict[str, str]) -> str:
+    """The message's text (``names``: attached files by id), ``Invalid`` for a wrong type."""
     kind = content.get("content_type")
-    body = _body(content, metadata)
+    body = _body(content, names)
     if kind == "code":
         language = string(content.get("language"))
         return f"```{'' if language == 'unknown' else language}\n{body}\n```"
@@ -41,7 +41,7 @@ def render(content: dict, metadata: dict) -> str:
     return body
 
 
-def _body(content: dict, metadata: dict) -> str:
+def _body(content: dict, names: dict[str, str]) -> str:
     parts = content.get("parts")
     if parts is not None and not isinstance(parts, list):
         raise Invalid("field 'content.parts' must be a list")
@@ -49,7 +49,6 @@ def _body(content: dict, metadata: dict) -> str:
         if content.get(key) is not None and not isinstance(content[key], str):
             raise Invalid(f"field 'content.{key}' must be a string")
     if parts:
-        names = _attachment_names(metadata)
         return "\n".join(filter(None, (_part(p, names) for p in parts)))
     return (
         string(content.get("text"))
@@ -58,7 +57,7 @@ def _body(content: dict, metadata: dict) -> str:
     )
 
 
-def _attachment_names(metadata: dict) -> dict[str, str]:
+def attachment_names(metadata: dict) -> dict[str, str]:
     """File ids to names, from ``metadata.attachments``."""
     names = {}
     for attachment in listed(metadata.get("attachments")):
@@ -67,14 +66,9 @@ def _attachment_names(metadata: dict) -> dict[str, str]:
     return names
 
 
-def attachment_lines(metadata: dict, text: str) -> str:
+def attachment_lines(names: dict[str, str], text: str) -> str:
     """``[File: name]`` for each attachment the text does not name yet."""
-    lines = [
-        f"[File: {name}]"
-        for name in _attachment_names(metadata).values()
-        if name and name not in text
-    ]
-    return "\n".join(lines)
+    return "\n".join(f"[File: {n}]" for n in names.values() if n and n not in text)
 
 
 def _part(part: object, names: dict[str, str]) -> str:
@@ -99,7 +93,8 @@ def with_citations(text: str, metadata: dict) -> str:
             sources.append((title, url))
         if mark:
             text = text.replace(mark, f" [{sources.index((title, url)) + 1}]")
-    text = PRIVATE_USE.sub("", MARKER.sub(_marker, text))
+    if not text.isascii():  # only then can a marker be there
+        text = PRIVATE_USE.sub("", MARKER.sub(_marker, text))
     if not sources:
         return text
     text = OLD_MARK.sub("", text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .. import conversations, messages
-from ..clock import ROOT_PARENT_ID, new_id, to_storage, utcnow
+from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
 from .rejection import Rejected
@@ -224,7 +224,7 @@ def branch_times(ordered: list[ImportedMessage], start: datetime) -> dict[str, d
     """
     times: dict[str, datetime] = {}
     for message in ordered:
-        moment = to_storage(message.created_at) if message.created_at else start
+        moment = message.created_at or start  # readers give stored-form times
         parent = times.get(message.parent_source_id or "")
         times[message.source_id] = parent + TICK if parent and moment <= parent else moment
     return times
