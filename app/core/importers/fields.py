@@ -8,12 +8,12 @@ from datetime import datetime
 import ijson
 
 from ..clock import parse_time
-from ..conversations import check_storable
 from ..errors import Invalid
+from ..limits import ID_MAX
+from ..validation import check_storable
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
 
 MISSING = object()
-ID_MAX = 200
 
 
 class Record:
@@ -57,7 +57,7 @@ class Record:
         return value
 
     def identifier(self, key: str, *, required: bool = False) -> str | None:
-        """An id from the file: a string (or number) of 1-200 characters."""
+        """An id from the file: a string (or number) of 1-``ID_MAX`` characters."""
         value = self.text(key, required=required)
         if value is not None and not 0 < len(value) <= ID_MAX:
             raise self.fail(key, f"an id of 1-{ID_MAX} characters")

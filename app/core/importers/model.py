@@ -21,6 +21,7 @@ from .. import conversations, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
+from ..validation import fit_title
 from .rejection import Rejected
 
 TICK = timedelta(milliseconds=1)  # what a child must follow its parent by
@@ -121,7 +122,7 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     first_time = imported.created_at or _earliest(imported.messages) or utcnow()
     conversation = conversations.new_document(
         owner,
-        title=(imported.title or "").strip() or None,
+        title=fit_title(imported.title),
         title_source="imported",
         endpoint=imported.endpoint,
         model=imported.model,
