@@ -87,7 +87,10 @@ def _check_links(db, conversation: dict, new: NewMessage) -> str:
 
 
 def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    """A message of ``conversation`` as stored, with its token count (append, import)."""
+    """A message of ``conversation`` as stored, with its token count (append, import).
+
+    ``new`` has passed ``validate`` (its metadata among the rest) before this is called.
+    """
     document = _document(conversation, new, message_id, parent, seq, now)
     document.update(_token_fields(conversation, new, document["text"]))
     return document
@@ -125,7 +128,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "cost_cents": new.cost_cents,
         "is_pinned": False,
         "compacted_by": None,
-        "metadata": merge_metadata({}, new.metadata or {}),
+        "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
         "created_at": now,
     }
 
