@@ -16,7 +16,6 @@ from .errors import Conflict, Invalid, NotFound
 from .new_message import NewMessage, text_of
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
-from .validation import merge_metadata
 
 
 def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
