@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, post_dump, validate
 
+from ...core.clock import to_iso
 from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
 from ...core.forking import OPTIONS
 from ...core.tags import DESCRIPTION_MAX, SORTS
@@ -26,11 +27,28 @@ class Request(Schema):
         unknown = EXCLUDE
 
 
+class Wire(Schema):
+    """A response object: absent optional values are left out, never sent as ``null``.
+
+    LibreChat's client schemas declare most fields ``optional`` but not
+    ``nullable``; the names in ``NULLABLE`` are the ones they require to be
+    present even when there is no value.
+    """
+
+    NULLABLE: tuple[str, ...] = ()
+
+    @post_dump
+    def omit_nulls(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v is not None or k in self.NULLABLE}
+
+
 # --- conversations and messages ---------------------------------------------------------
 
 
-class ConvoSchema(Schema):
+class ConvoSchema(Wire):
     """LibreChat's ``TConversation``; stored settings are spread at the top level."""
+
+    NULLABLE = ("endpoint",)
 
     conversationId = fields.String(attribute="_id", metadata={"example": "abc123"})
     title = fields.String()
@@ -51,8 +69,17 @@ class ConvoSchema(Schema):
         return {**extra, **data}
 
 
-class LibreChatMessageSchema(Schema):
-    """LibreChat's ``TMessage``."""
+def _content_parts(message: dict) -> list | None:
+    """Content parts, or nothing for a plain-text message.
+
+    LibreChat's client renders ``content`` whenever it is present (an empty
+    list included) and ``text`` only otherwise.
+    """
+    return message.get("content") or None
+
+
+class LibreChatMessageSchema(Wire):
+    """LibreChat's ``TMessage``: ``content`` only when the message has parts."""
 
     messageId = fields.String(attribute="_id")
     conversationId = fields.String(attribute="conversation_id")
@@ -60,15 +87,14 @@ class LibreChatMessageSchema(Schema):
     isCreatedByUser = fields.Function(lambda m: m.get("role") == "user")
     sender = fields.String()
     text = fields.String()
-    content = fields.List(fields.Raw())
+    content = fields.Function(_content_parts)
     model = fields.String(allow_none=True)
     tokenCount = fields.Integer(attribute="token_count", allow_none=True)
     createdAt = UtcDateTime(attribute="created_at")
-
-    @post_dump
-    def updated_at_is_created_at(self, data, **kwargs):
-        """Messages are not edited here, so ``updatedAt`` is their creation time."""
-        return {**data, "updatedAt": data.get("createdAt")}
+    updatedAt = fields.Function(
+        lambda m: to_iso(m.get("updated_at") or m["created_at"]),
+        metadata={"description": "Last edit, or the creation time."},
+    )
 
 
 class ListQuerySchema(Request):

@@ -97,7 +97,13 @@ class MessageSchema(Schema):
     role = fields.String(metadata={"enum": list(ROLES)})
     sender = fields.String()
     text = fields.String()
-    content = fields.List(fields.Raw())
+    content = fields.Function(
+        lambda m: m.get("content") or m.get("text"),
+        metadata={
+            "description": "As appended: the text (a string) for a plain-text message, "
+            "else the list of content parts."
+        },
+    )
     model = fields.String(allow_none=True)
     input_tokens = fields.Integer()
     output_tokens = fields.Integer()
