@@ -35,6 +35,7 @@ class Config:
     JWT_PRIVATE_KEY: str | None = None
     JWT_ALGORITHM: str = "HS256"
     JWT_ACCESS_TOKEN_HOURS: int = 24
+    JWT_IDENTITY_CLAIM: str = "sub"  # the claim naming the user; LibreChat's tokens use "id"
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     LLM_BASE_URL: str | None = None
@@ -74,6 +75,8 @@ class Config:
         """Defaults, then the environment, then ``overrides``; then fill and check secrets."""
         env = os.environ if env is None else env
         values: dict = {}
+        if env.get("JWT_SECRET") and not env.get("JWT_SECRET_KEY"):  # LibreChat's name
+            values["JWT_SECRET_KEY"] = env["JWT_SECRET"]
         for spec in fields(cls):
             if spec.name in env and env[spec.name] != "":
                 values[spec.name] = _convert(spec, env[spec.name])

@@ -1,15 +1,16 @@
 """Bearer-JWT authentication and the caller's ``Scope``.
 
-``sub`` is the user id; optional claims ``workspace`` (default ``default``)
-and ``role`` (``user`` or ``admin``). Failures answer 401 in the calling
-dialect's error shape.
+The user id is the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default; ``id``
+for tokens a LibreChat deployment signs); optional claims ``workspace``
+(default ``default``) and ``role`` (``user`` or ``admin``). Failures answer
+401 in the calling dialect's error shape.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
 
 from ..core.errors import Unauthenticated
@@ -35,12 +36,12 @@ def configure_jwt(jwt: JWTManager) -> None:
     )
 
 
-def scope_from_claims(claims: dict) -> Scope:
+def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     """The ``Scope`` a verified token grants; ``Unauthenticated`` if its claims are unusable."""
-    user_id = claims.get("sub")
+    user_id = claims.get(identity_claim)
     workspace = claims.get("workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
-    for name, value in (("sub", user_id), ("workspace", workspace)):
+    for name, value in ((identity_claim, user_id), ("workspace", workspace)):
         if not isinstance(value, str) or not value.strip() or len(value) > CLAIM_MAX:
             raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
@@ -57,7 +58,7 @@ def authenticate() -> None:
     """
     if verify_jwt_in_request() is None:
         return
-    g.scope = scope_from_claims(get_jwt())
+    g.scope = scope_from_claims(get_jwt(), current_app.config["JWT_IDENTITY_CLAIM"])
 
 
 def require_auth(blueprint: Blueprint) -> Blueprint:
@@ -75,7 +76,8 @@ def mint_token(
     user_id: str, workspace: str = DEFAULT_WORKSPACE, role: str = "user", hours: float = 24
 ) -> str:
     """A signed access token (needs an app context; RS256 needs ``JWT_PRIVATE_KEY``)."""
-    scope_from_claims({"sub": user_id, "workspace": workspace, "role": role})
+    claim = current_app.config["JWT_IDENTITY_CLAIM"]
+    scope_from_claims({claim: user_id, "workspace": workspace, "role": role}, claim)
     return create_access_token(
         identity=user_id,
         additional_claims={"workspace": workspace, "role": role},

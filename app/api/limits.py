@@ -21,13 +21,13 @@ from ..extensions import limiter
 
 
 def user_key() -> str:
-    """The caller's user (workspace and ``sub`` of the token), else the IP address."""
+    """The caller's user (workspace and identity claim of the token), else the IP address."""
     try:
         verify_jwt_in_request(optional=True)
         claims = get_jwt()
     except Exception:  # an invalid token: authentication will answer 401 anyway
         claims = {}
-    subject = claims.get("sub")
+    subject = claims.get(current_app.config["JWT_IDENTITY_CLAIM"])
     if not isinstance(subject, str) or not subject:
         return f"ip:{get_remote_address()}"
     return f"user:{claims.get('workspace', 'default')}:{subject}"
