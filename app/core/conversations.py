@@ -260,15 +260,18 @@ def count(db, scope: Scope, selection: ListFilter | None = None) -> int:
     return db.conversations.count_documents((selection or ListFilter()).query(scope))
 
 
-def _change(db, scope: Scope, conversation_id: object, changes: dict, live=True) -> dict:
-    """Apply ``$set`` changes (and bump ``updated_at``) to one conversation; return it."""
+def _change(
+    db, scope: Scope, conversation_id: object, changes: dict, live=True, also: dict | None = None
+) -> dict:
+    """Apply ``$set`` changes (and bump ``updated_at``), plus the update operators in
+    ``also``, to one conversation in one atomic write; return it."""
     conversation_id = require_id(conversation_id, "conversation id")
     query = {"_id": conversation_id, **scope.query()}
     if live:
         query["status"] = {"$ne": "deleted"}
     updated = db.conversations.find_one_and_update(
         query,
-        {"$set": {**changes, "updated_at": utcnow()}},
+        {"$set": {**changes, "updated_at": utcnow()}, **(also or {})},
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:
@@ -346,16 +349,18 @@ def restore(db, scope: Scope, conversation_id: object) -> dict:
 
 
 def add_tags(db, scope: Scope, conversation_id: object, tags: list[str]) -> dict:
-    """Add tags to a conversation, keeping those it has."""
+    """Add tags to a conversation, keeping those it has: one atomic ``$addToSet``, so
+    concurrent adds and renames never undo each other (the count limit is checked first)."""
+    adding = clean_tags(tags)
     current = get_live(db, scope, conversation_id)["tags"]
-    return _change(db, scope, conversation_id, {"tags": clean_tags([*current, *tags])})
+    clean_tags([*current, *adding])
+    return _change(db, scope, conversation_id, {}, also={"$addToSet": {"tags": {"$each": adding}}})
 
 
 def remove_tags(db, scope: Scope, conversation_id: object, tags: list[str]) -> dict:
-    """Remove tags from a conversation."""
-    drop = set(clean_tags(tags))
-    current = get_live(db, scope, conversation_id)["tags"]
-    return _change(db, scope, conversation_id, {"tags": [t for t in current if t not in drop]})
+    """Remove tags from a conversation (one atomic ``$pull``)."""
+    dropping = clean_tags(tags)
+    return _change(db, scope, conversation_id, {}, also={"$pull": {"tags": {"$in": dropping}}})
 
 
 @dataclass(frozen=True)

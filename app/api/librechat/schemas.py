@@ -7,7 +7,7 @@ than each route reads); ids must be plain strings, so ``{"$gt": ""}`` is a 400.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, post_dump, validate
+from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
 from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
@@ -204,14 +204,17 @@ class DuplicateRequest(Request):
 # --- tags -------------------------------------------------------------------------------
 
 
-class TagSchema(Schema):
+class TagSchema(Wire):
+    """LibreChat's ``TConversationTag``."""
+
+    _id = fields.String()
     tag = fields.String(metadata={"example": "important"})
-    description = fields.String(allow_none=True)
+    description = fields.String()
     count = fields.Integer()
-    position = fields.Integer(allow_none=True)
+    position = fields.Integer()
     user = fields.String(attribute="user_id")
-    createdAt = UtcDateTime(attribute="created_at", allow_none=True)
-    updatedAt = UtcDateTime(attribute="updated_at", allow_none=True)
+    createdAt = UtcDateTime(attribute="created_at")
+    updatedAt = UtcDateTime(attribute="updated_at")
 
 
 class TagRequest(Request):
@@ -221,7 +224,17 @@ class TagRequest(Request):
 class TagCreateRequest(TagRequest):
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
-    conversationId = fields.String(allow_none=True, validate=ID)
+    conversationId = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Empty when no conversation is open (LibreChat's bookmark form)."},
+    )
+
+    @post_load
+    def empty_is_absent(self, data, **kwargs):
+        if not data.get("conversationId"):
+            data["conversationId"] = None
+        return data
 
 
 class TagUpdateRequest(Request):

@@ -54,6 +54,15 @@ def create_tag(body):
     )
 
 
+@blp.route("/rebuild", methods=["POST"])
+@blp.response(200, TagSchema(many=True))
+@errors(blp)
+def rebuild_tags():
+    """Recompute the caller's tags from their conversations: every tag found on a
+    conversation gets a document, positions are renumbered 1, 2, 3… in order."""
+    return tags.rebuild(mongo.db, current_scope())
+
+
 @blp.route("/list")
 @blp.arguments(TagListQuery, location="query")
 @blp.response(200, TagPageSchema)
