@@ -104,6 +104,12 @@ INDEXES: dict[str, list[IndexModel]] = {
             ("_id", ASCENDING),
             name="scope_status_title",
         ),
+        _scoped(
+            ("status", ASCENDING),
+            ("archived_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="scope_status_archived",
+        ),
         # tag filter and tag counts (aggregation over the user's conversations)
         _scoped(("tags", ASCENDING), name="scope_tags"),
         # admin lists across the workspace, and workspace-wide stats

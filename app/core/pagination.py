@@ -18,7 +18,8 @@ from pymongo import ASCENDING, DESCENDING
 
 from .errors import Invalid
 
-SORT_FIELDS = ("updated_at", "created_at", "title", "seq")  # seq: messages in append order
+# seq: messages in append order; archived_at: archived conversations (set on every one of them)
+SORT_FIELDS = ("updated_at", "created_at", "title", "archived_at", "seq")
 DIRECTIONS = ("asc", "desc")
 
 

@@ -39,7 +39,12 @@ blp = require_auth(
     )
 )
 
-SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
+SORT_FIELDS = {
+    "updatedAt": "updated_at",
+    "createdAt": "created_at",
+    "title": "title",
+    "archivedAt": "archived_at",
+}
 
 
 def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
@@ -67,8 +72,9 @@ def _deleted_body(deleted: conversations.Deleted) -> dict:
 def list_conversations(args):
     """List the caller's conversations, one keyset page at a time.
 
-    `isArchived=true` lists archived conversations, otherwise active ones.
-    `tags` (repeatable) keeps conversations carrying any of them; `search`
+    `isArchived=true` lists archived conversations, otherwise active ones
+    (`sortBy=archivedAt` orders archived ones by when they were archived).
+    `tags` (repeatable, or `tags[]`) keeps conversations carrying any of them; `search`
     matches titles and message text (case-insensitive, literal). Pass
     `nextCursor` back as `cursor` with the same `sortBy`/`sortDirection`.
 
@@ -133,8 +139,7 @@ def archive(body):
 @errors(blp)
 def archive_all():
     """Archive every active conversation of the caller."""
-    changed = conversations.archive_all(mongo.db, current_scope())
-    return {"acknowledged": True, "modifiedCount": changed}
+    return {"archivedCount": conversations.archive_all(mongo.db, current_scope())}
 
 
 @blp.route("/pin", methods=["POST"])

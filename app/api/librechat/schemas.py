@@ -106,11 +106,22 @@ class ListQuerySchema(Request):
         fields.String(validate=validate.Length(1, TAG_MAX)),
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
+    tags_brackets = fields.List(
+        fields.String(validate=validate.Length(1, TAG_MAX)),
+        data_key="tags[]",
+        metadata={"description": "The same as `tags`, in axios's array format."},
+    )
     search = fields.String(validate=validate.Length(1, 200))
     sortBy = fields.String(
-        load_default="updatedAt", validate=validate.OneOf(("updatedAt", "createdAt", "title"))
+        load_default="updatedAt",
+        validate=validate.OneOf(("updatedAt", "createdAt", "title", "archivedAt")),
     )
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
+
+    @post_load
+    def both_tag_formats(self, data, **kwargs):
+        data["tags"] = [*data.get("tags", ()), *data.pop("tags_brackets", ())]
+        return data
 
 
 class ConvoPageSchema(Schema):
@@ -159,8 +170,7 @@ DeleteBody = wrapped(DeleteArg)
 
 
 class ArchiveAllSchema(Schema):
-    acknowledged = fields.Boolean()
-    modifiedCount = fields.Integer()
+    archivedCount = fields.Integer(metadata={"description": "Conversations archived."})
 
 
 class DeletedMessagesSchema(Schema):
@@ -177,18 +187,31 @@ class TitleSchema(Schema):
     title = fields.String()
 
 
+FORK_OPTION_ALIASES = {"target": "targetLevel", "branch": "includeBranches"}
+
+
 class ForkRequest(Request):
     conversationId = required_id()
     messageId = required_id()
     option = fields.String(
         allow_none=True,
         validate=validate.OneOf(
-            (*OPTIONS, ""), error=f"option must be one of {', '.join(OPTIONS)} (or empty)"
+            (*OPTIONS, *FORK_OPTION_ALIASES, ""),
+            error=f"option must be one of {', '.join(OPTIONS)} (or empty)",
         ),
-        metadata={"description": "directPath, includeBranches or targetLevel (default)."},
+        metadata={
+            "description": "directPath, includeBranches or targetLevel (default); "
+            "`target` and `branch` are aliases of targetLevel and includeBranches."
+        },
     )
     splitAtTarget = fields.Boolean(load_default=False)
     latestMessageId = fields.String(allow_none=True, validate=ID)
+
+    @post_load
+    def resolve_aliases(self, data, **kwargs):
+        option = data.get("option")
+        data["option"] = FORK_OPTION_ALIASES.get(option, option)
+        return data
 
 
 class CopySchema(Schema):
