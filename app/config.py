@@ -47,6 +47,7 @@ class Config:
     SEED_DEMO_DATA: bool | None = None
     SEARCH_BACKEND: str = "regex"
     TITLE_WAIT_SCHEDULE: str = "0.5,1,2,4,8"  # gen_title's pauses in seconds
+    TITLE_WAITERS_MAX: int = 2  # gen_title calls that may wait at once per process
     IDEMPOTENCY_WAIT_SECONDS: float = 5.0
     MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
     CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = 250 * 1024 * 1024

@@ -1,69 +1,15 @@
 """The real server: gunicorn with two workers, metrics merged across them."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, attempts: int = 100) -> None:
-    for _ in range(attempts):
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read().decode())
-        try:
-            get(url)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not come up")
+from tests.ops.servers import get, gunicorn
 
 
 @pytest.fixture
 def two_workers(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "2",
-        "SEED_DEMO_DATA": "false",
-        "LOG_LEVEL": "WARNING",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
-    }
-    env.pop("MONGO_URI", None)
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/readyz", process)  # not /healthz: that one is counted
+    settings = {"GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2"}
+    with gunicorn(**settings, PROMETHEUS_MULTIPROC_DIR=str(tmp_path)) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_metrics_add_up_across_workers(two_workers):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from ...core import conversations, forking, titles
@@ -12,6 +11,7 @@ from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
 from ..limits import fork_limits
+from . import title_waits
 from .docs import errors
 from .schemas import (
     ArchiveAllSchema,
@@ -38,6 +38,7 @@ blp = require_auth(
         "fork, duplicate, titles).",
     )
 )
+blp.record_once(title_waits.install)
 
 SORT_FIELDS = {
     "updatedAt": "updated_at",
@@ -178,16 +179,18 @@ def delete_all():
 
 @blp.route("/gen_title/<conversation_id>")
 @blp.response(200, TitleSchema)
-@errors(blp, 404)
+@errors(blp, 403, 404)
 def gen_title(conversation_id):
     """The conversation's generated title, waiting for it if need be.
 
-    Looks now and again after each pause of `TITLE_WAIT_SCHEDULE` (0.5, 1, 2,
-    4, 8 s: about 15.5 s); 404 if the title is still the default one. Titles
-    come from the first user + assistant exchange, with no LLM needed.
+    Titles come from the first user + assistant exchange. Without an LLM they
+    are written with the exchange, so this looks once; with one (written in the
+    background) it looks again after each pause of `TITLE_WAIT_SCHEDULE` (0.5,
+    1, 2, 4, 8 s: about 15.5 s), at most `TITLE_WAITERS_MAX` callers at a time
+    (the others look once). 404 if the title is still the default one.
     """
-    schedule = titles.parse_schedule(current_app.config["TITLE_WAIT_SCHEDULE"])
-    title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
+    with title_waits.wait_schedule() as schedule:
+        title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
     return {"title": title}
 
 
