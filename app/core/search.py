@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from . import conversations
 from .errors import Invalid, Unavailable
+from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 
 BACKENDS = ("regex", "text")
@@ -127,3 +128,45 @@ def search_page(
     page = conversations.list_page(db, scope, chosen, sort=sort, limit=limit, cursor=cursor)
     page.items = [{**c, "matched_fields": matches.fields_for(c)} for c in page.items]
     return page
+
+
+MESSAGE_HITS_MAX = 100
+NEWEST_FIRST = Sort("created_at", "desc")
+
+
+def message_page(
+    db, scope: Scope, text: object, *, limit: int = 25, cursor: str | None = None, backend="regex"
+) -> Page:
+    """A keyset page of the caller's messages matching ``text``, newest first, outside
+    deleted conversations; each hit carries its conversation's ``title`` and ``endpoint``."""
+    if backend not in BACKENDS:
+        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
+    if not 1 <= limit <= MESSAGE_HITS_MAX:
+        raise Invalid(f"pageSize must be between 1 and {MESSAGE_HITS_MAX}")
+    text = clean_query(text)
+    matching = {"text": pattern(text)} if backend == "regex" else {"$text": {"$search": text}}
+    deleted = db.conversations.distinct("_id", {**scope.query(), "status": "deleted"})
+    query = {**scope.query(), **matching, "conversation_id": {"$nin": deleted}}
+    try:
+        page = fetch_page(db.messages, query, NEWEST_FIRST, limit, cursor)
+    except NotImplementedError as exc:  # mongomock has no $text
+        raise Unavailable("the text search backend needs a MongoDB server") from exc
+    page.items = _with_conversations(db, scope, page.items)
+    return page
+
+
+def _with_conversations(db, scope: Scope, hits: list[dict]) -> list[dict]:
+    ids = list({hit["conversation_id"] for hit in hits})
+    found = db.conversations.find(
+        {**scope.query(), "_id": {"$in": ids}}, {"title": 1, "endpoint": 1}
+    )
+    by_id = {c["_id"]: c for c in found}
+    return [
+        {
+            **hit,
+            "title": by_id[hit["conversation_id"]].get("title"),
+            "endpoint": by_id[hit["conversation_id"]].get("endpoint"),
+        }
+        for hit in hits
+        if hit["conversation_id"] in by_id
+    ]

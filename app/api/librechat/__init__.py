@@ -40,6 +40,6 @@ register_dialect(LIBRECHAT)
 
 def blueprints():
     """The dialect's flask-smorest blueprints, for ``create_app`` to register."""
-    from . import conversations, messages, tags
+    from . import conversations, message_edits, messages, search, tags
 
-    return [conversations.blp, tags.blp, messages.blp]
+    return [conversations.blp, tags.blp, messages.blp, message_edits.blp, search.blp]

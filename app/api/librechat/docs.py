@@ -13,6 +13,7 @@ DESCRIPTIONS = {
     404: '`{"error": "Conversation not found"}` (or the tag or message named).',
     409: '`{"error": "Tag already exists"}`.',
     429: "Rate limit (FORK_IP_MAX / FORK_USER_MAX per window) reached; see `Retry-After`.",
+    503: "`SEARCH_BACKEND=text` needs a MongoDB server.",
 }
 
 

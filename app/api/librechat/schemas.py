@@ -95,6 +95,9 @@ class LibreChatMessageSchema(Wire):
         lambda m: to_iso(m.get("updated_at") or m["created_at"]),
         metadata={"description": "Last edit, or the creation time."},
     )
+    feedback = fields.Dict(
+        metadata={"description": "`{rating, tag, text?}` when the user rated the message."}
+    )
 
 
 class ListQuerySchema(Request):

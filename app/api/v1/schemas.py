@@ -111,7 +111,12 @@ class MessageSchema(Schema):
     cost_cents = fields.Float()
     is_pinned = fields.Boolean()
     metadata = fields.Dict()
+    feedback = fields.Dict(
+        allow_none=True,
+        metadata={"description": "`{rating, tag, text?}` given in LibreChat; absent when none."},
+    )
     created_at = UtcDateTime()
+    updated_at = UtcDateTime(metadata={"description": "Last edit; absent if never edited."})
 
 
 class TextOrParts(fields.Raw):

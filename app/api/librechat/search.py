@@ -1,0 +1,90 @@
+# ruff: noqa: N815  (field names are LibreChat's camelCase wire names)
+"""LibreChat's search: ``GET /api/search/enable`` and ``GET /api/messages`` (search or page)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ...core import messages, search
+from ...extensions import mongo
+from ..auth import current_scope, require_auth
+from .docs import errors
+from .schemas import LibreChatMessageSchema, Request
+
+blp = require_auth(
+    Blueprint(
+        "librechat_search",
+        __name__,
+        url_prefix="/api",
+        description="LibreChat: message search, and a conversation's messages page by page.",
+    )
+)
+
+
+class LibreChatMessageQuery(Request):
+    conversationId = fields.String(
+        validate=validate.Length(1, 200),
+        metadata={"description": "Page through this conversation's messages."},
+    )
+    messageId = fields.String(
+        validate=validate.Length(1, 200),
+        metadata={"description": "With `conversationId`: only this message."},
+    )
+    search = fields.String(
+        validate=validate.Length(1, search.QUERY_MAX),
+        metadata={"description": "Messages whose text contains this (any case), newest first."},
+    )
+    cursor = fields.String(metadata={"description": "`nextCursor` of the previous page."})
+    pageSize = fields.Integer(load_default=25, validate=validate.Range(1, 100))
+    sortBy = fields.String(
+        load_default="createdAt",
+        validate=validate.OneOf(("createdAt", "updatedAt", "endpoint")),
+        metadata={"description": "Messages of a conversation come in the order they were added."},
+    )
+    sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
+
+
+class LibreChatSearchHitSchema(LibreChatMessageSchema):
+    title = fields.String(metadata={"description": "The conversation's title."})
+    endpoint = fields.String()
+
+
+class LibreChatMessagePageSchema(Schema):
+    messages = fields.List(fields.Nested(LibreChatSearchHitSchema))
+    nextCursor = fields.String(allow_none=True)
+
+
+@blp.route("/search/enable")
+@blp.response(200, description="`true`: a JSON boolean.", example=True)
+@errors(blp)
+def search_enabled():
+    """Search is always on (`SEARCH_BACKEND` chooses how it matches)."""
+    return True
+
+
+@blp.route("/messages")
+@blp.arguments(LibreChatMessageQuery, location="query")
+@blp.response(200, LibreChatMessagePageSchema)
+@errors(blp, 400, 403, 404, 503)
+def list_or_search_messages(args):
+    """A page of one conversation's messages (`conversationId`), or of the caller's
+    messages matching `search` with their conversation's title; else nothing.
+
+    Pass `nextCursor` back as `cursor` for the next page.
+    """
+    db, scope = mongo.db, current_scope()
+    if "conversationId" in args and "messageId" in args:
+        found = messages.get(db, scope, args["conversationId"], args["messageId"])
+        return {"messages": [found], "nextCursor": None}
+    paging = {"limit": args["pageSize"], "cursor": args.get("cursor")}
+    if "conversationId" in args:
+        order = args["sortDirection"]
+        page = messages.list_page(db, scope, args["conversationId"], order=order, **paging)
+    elif "search" in args:
+        backend = current_app.config["SEARCH_BACKEND"]
+        page = search.message_page(db, scope, args["search"], backend=backend, **paging)
+    else:
+        return {"messages": [], "nextCursor": None}
+    return {"messages": page.items, "nextCursor": page.next_cursor}
