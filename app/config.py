@@ -59,6 +59,8 @@ class Config:
     FORK_IP_WINDOW: int = 1
     FORK_USER_MAX: int = 7
     FORK_USER_WINDOW: int = 1
+    SHARE_IP_MAX: int = 60  # public reads of shared links per client IP per window
+    SHARE_IP_WINDOW: int = 1
     TESTING: bool = False
 
     @property

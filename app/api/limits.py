@@ -5,8 +5,9 @@ minutes per client IP, ``IMPORT_USER_MAX`` per ``IMPORT_USER_WINDOW`` per user
 (the token's workspace and ``sub``), and the same with ``FORK_``. Limits are
 shared by every route that carries the same decorator (the LibreChat and v1
 import routes count together). A breach answers 429 with ``Retry-After`` in
-the dialect's error shape. Storage: ``RATELIMIT_STORAGE_URI`` (memory by
-default, fresh for each app).
+the dialect's error shape. The public read of a shared link has only a
+per-IP limit (``SHARE_IP_MAX`` per ``SHARE_IP_WINDOW``). Storage:
+``RATELIMIT_STORAGE_URI`` (memory by default, fresh for each app).
 """
 
 from __future__ import annotations
@@ -41,17 +42,22 @@ def _limit_value(name: str, kind: str) -> Callable[[], str]:
     return value
 
 
+def _limit(name: str, kind: str, key: Callable[[], str], what: str):
+    """Decorator: the limit ``{name}_{kind}_MAX`` per ``{name}_{kind}_WINDOW`` by ``key``."""
+    return limiter.shared_limit(
+        _limit_value(name, kind),
+        scope=f"{name.lower()}-{kind.lower()}",
+        key_func=key,
+        error_message=f"Too many {what} requests, try again later",
+    )
+
+
 def _limits(name: str, what: str):
     """Decorator: the per-IP and per-user limits ``{name}_IP_*`` and ``{name}_USER_*``."""
 
     def decorate(view):
         for kind, key in (("USER", user_key), ("IP", get_remote_address)):
-            view = limiter.shared_limit(
-                _limit_value(name, kind),
-                scope=f"{name.lower()}-{kind.lower()}",
-                key_func=key,
-                error_message=f"Too many {what} requests, try again later",
-            )(view)
+            view = _limit(name, kind, key, what)(view)
         return view
 
     return decorate
@@ -59,3 +65,4 @@ def _limits(name: str, what: str):
 
 import_limits = _limits("IMPORT", "conversation import")
 fork_limits = _limits("FORK", "fork or duplicate")
+share_read_limit = _limit("SHARE", "IP", get_remote_address, "shared link")  # no user: public

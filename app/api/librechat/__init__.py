@@ -40,6 +40,14 @@ register_dialect(LIBRECHAT)
 
 def blueprints():
     """The dialect's flask-smorest blueprints, for ``create_app`` to register."""
-    from . import conversations, message_edits, messages, search, tags
+    from . import conversations, message_edits, messages, search, shares, tags
 
-    return [conversations.blp, tags.blp, messages.blp, message_edits.blp, search.blp]
+    return [
+        conversations.blp,
+        tags.blp,
+        messages.blp,
+        message_edits.blp,
+        search.blp,
+        shares.blp,
+        shares.public_blp,
+    ]
