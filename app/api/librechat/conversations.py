@@ -62,7 +62,7 @@ def _deleted_body(deleted: conversations.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
-        "messages": {"deletedCount": deleted.messages},
+        "messages": {"acknowledged": True, "deletedCount": deleted.messages},
     }
 
 

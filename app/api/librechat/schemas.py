@@ -177,6 +177,7 @@ class ArchiveAllSchema(Schema):
 
 
 class DeletedMessagesSchema(Schema):
+    acknowledged = fields.Boolean()
     deletedCount = fields.Integer()
 
 

@@ -332,7 +332,7 @@ def test_delete_one_with_its_messages(client, as_alice, convo, app_db):
     assert response.json == {
         "acknowledged": True,
         "deletedCount": 1,
-        "messages": {"deletedCount": 3},
+        "messages": {"acknowledged": True, "deletedCount": 3},
     }
     assert app_db.messages.count_documents({"conversation_id": created["_id"]}) == 0
     assert app_db.messages.count_documents({"conversation_id": kept["_id"]}) == 2
@@ -363,7 +363,7 @@ def test_delete_all_is_the_callers_only(client, as_alice, as_bob, convo, app_db)
     assert response.json == {
         "acknowledged": True,
         "deletedCount": 2,
-        "messages": {"deletedCount": 3},
+        "messages": {"acknowledged": True, "deletedCount": 3},
     }
     assert app_db.conversations.count_documents({"user_id": "bob"}) == 1
     again = client.delete("/api/convos/all", headers=as_alice)
