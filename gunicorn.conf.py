@@ -17,7 +17,8 @@ embedded = _uri == "" or _uri.startswith("mongomock://")
 bind = os.environ.get(
     "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 )
-worker_class = "gthread"
+# gthread, reading each request in its event loop first: slow clients hold no thread
+worker_class = "buffering_worker.BufferingThreadWorker"
 workers = int(
     os.environ.get("GUNICORN_WORKERS", 1 if embedded else multiprocessing.cpu_count() * 2 + 1)
 )

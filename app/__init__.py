@@ -8,16 +8,17 @@ from collections.abc import Mapping
 
 from flask import Flask
 from pymongo.errors import PyMongoError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli
-from .api import chat, errors, librechat, system
-from .api.auth import configure_jwt
+from .api import breaker, chat, errors, librechat, limits, system
+from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
 from .api.v1 import transfer as v1_transfer
 from .config import Config
-from .extensions import api, jwt, limiter, llm, mongo
+from .extensions import api, jwt, llm, mongo
 from .observability import configure_logging, instrument
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     """Build the app from a ``Config``, a mapping of overrides, or the environment."""
     settings = config if isinstance(config, Config) else Config.load(config)
     app = Flask(__name__)
+    _wrap_wsgi(app, settings)
     app.config.update(settings.flask_settings())
     app.config["API_SPEC_OPTIONS"] = {
         "components": {"securitySchemes": SECURITY_SCHEMES},
@@ -46,10 +48,11 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
         configure_logging(settings.LOG_LEVEL)
 
     mongo.init_app(app)
+    breaker.init_app(app, gated=[blueprint.name for blueprint in _blueprints()])
     llm.init_app(app)
     jwt.init_app(app)
     configure_jwt(jwt)
-    limiter.init_app(app)
+    limits.init_app(app)
     api.init_app(app, spec_kwargs={"extra_plugins": [DialectErrorsPlugin()]})
     register_error_schemas(api.spec)
     instrument(app)
@@ -63,6 +66,14 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
     _prepare_store(app, settings)
     return app
+
+
+def _wrap_wsgi(app: Flask, settings: Config) -> None:
+    """WSGI layers below Flask: a case-insensitive bearer scheme, forwarded client addresses."""
+    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
+    if settings.FORWARDED_PROXIES:  # behind proxies, the client is who they say it is
+        hops = settings.FORWARDED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _blueprints():

@@ -88,7 +88,10 @@ def register(app: Flask) -> None:
     @click.option("--hours", type=float, default=24, show_default=True)
     def create_token(user_id, workspace, role, hours):
         """Mint a bearer token for USER_ID (development and scripts)."""
-        click.echo(mint_token(user_id, workspace=workspace, role=role, hours=hours))
+        try:
+            click.echo(mint_token(user_id, workspace=workspace, role=role, hours=hours))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--hours") from exc
 
     @app.cli.command("seed")
     @click.option(

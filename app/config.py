@@ -36,8 +36,11 @@ class Config:
     JWT_ALGORITHM: str = "HS256"
     JWT_ACCESS_TOKEN_HOURS: int = 24
     JWT_IDENTITY_CLAIM: str = "sub"  # the claim naming the user; LibreChat's tokens use "id"
+    JWT_MAX_LIFETIME_HOURS: float = 168.0  # tokens living longer (exp - iat) are refused
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
+    FORWARDED_PROXIES: int = 0  # reverse proxies in front that set X-Forwarded-For / -Proto
+    STORE_BREAKER_SECONDS: float = 5.0  # after a store failure, data routes answer 503 at once
     LLM_BASE_URL: str | None = None
     LLM_API_KEY: str | None = None
     LLM_MODEL: str = "gpt-4o-mini"

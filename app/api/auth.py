@@ -2,12 +2,15 @@
 
 The user id is the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default; ``id``
 for tokens a LibreChat deployment signs); optional claims ``workspace``
-(default ``default``) and ``role`` (``user`` or ``admin``). Failures answer
-401 in the calling dialect's error shape.
+(default ``default``) and ``role`` (``user`` or ``admin``). Every token must
+expire: ``exp`` is required, at most ``JWT_MAX_LIFETIME_HOURS`` after ``iat``
+(or after now, for a token without ``iat``). The scheme is case-insensitive
+(``bearer`` works). Failures answer 401 in the calling dialect's error shape.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from flask import Blueprint, current_app, g
@@ -51,6 +54,32 @@ def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     return Scope.for_user(user_id, workspace)
 
 
+def check_lifetime(claims: dict, max_hours: float, now: float) -> None:
+    """``Unauthenticated`` unless the token expires, within ``max_hours`` of being issued."""
+    expires = claims.get("exp")
+    if not _is_number(expires):
+        raise Unauthenticated("Token must carry an expiry ('exp' claim)")
+    issued = claims.get("iat") if _is_number(claims.get("iat")) else now
+    if expires - issued > max_hours * 3600:
+        raise Unauthenticated(f"Token lifetime exceeds the {max_hours:g} hours allowed")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def canonical_bearer_scheme(wsgi_app):
+    """WSGI middleware: ``bearer …`` reads as ``Bearer …`` (auth schemes are case-insensitive)."""
+
+    def app(environ, start_response):
+        scheme, space, rest = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+        if space and scheme != "Bearer" and scheme.lower() == "bearer":
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {rest}"
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def authenticate() -> None:
     """``before_request`` hook: verify the bearer token and remember the scope.
 
@@ -58,7 +87,9 @@ def authenticate() -> None:
     """
     if verify_jwt_in_request() is None:
         return
-    g.scope = scope_from_claims(get_jwt(), current_app.config["JWT_IDENTITY_CLAIM"])
+    claims = get_jwt()
+    check_lifetime(claims, current_app.config["JWT_MAX_LIFETIME_HOURS"], time.time())
+    g.scope = scope_from_claims(claims, current_app.config["JWT_IDENTITY_CLAIM"])
 
 
 def require_auth(blueprint: Blueprint) -> Blueprint:
@@ -75,9 +106,15 @@ def current_scope() -> Scope:
 def mint_token(
     user_id: str, workspace: str = DEFAULT_WORKSPACE, role: str = "user", hours: float = 24
 ) -> str:
-    """A signed access token (needs an app context; RS256 needs ``JWT_PRIVATE_KEY``)."""
+    """A signed access token (needs an app context; RS256 needs ``JWT_PRIVATE_KEY``).
+
+    ``ValueError`` if ``hours`` is over ``JWT_MAX_LIFETIME_HOURS`` (the token would be refused).
+    """
     claim = current_app.config["JWT_IDENTITY_CLAIM"]
     scope_from_claims({claim: user_id, "workspace": workspace, "role": role}, claim)
+    max_hours = current_app.config["JWT_MAX_LIFETIME_HOURS"]
+    if hours > max_hours:
+        raise ValueError(f"{hours:g} hours is over JWT_MAX_LIFETIME_HOURS ({max_hours:g})")
     return create_access_token(
         identity=user_id,
         additional_claims={"workspace": workspace, "role": role},

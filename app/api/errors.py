@@ -17,7 +17,7 @@ from marshmallow import Schema, fields
 from pymongo.errors import ConnectionFailure, PyMongoError
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import DomainError, NotOwned
+from ..core.errors import DomainError, InvalidField, NotOwned
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +94,16 @@ class Dialect:
     def from_domain(self, error: DomainError) -> Problem:
         if isinstance(error, NotOwned) and self.hides_foreign:
             return Problem(404, "not_found", "Conversation not found")
+        if isinstance(error, InvalidField):  # a field of the body, as webargs reports them
+            details = {"json": error.details}
+            return Problem(self.validation_status, error.code, error.message, details)
         return Problem(error.status, error.code, error.message, error.details)
 
     def from_http(self, error: HTTPException) -> Problem:
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
-        headers = dict(data.get("headers") or {})
+        headers = {**_own_headers(error), **dict(data.get("headers") or {})}
         if is_malformed_json(messages):
             return Problem(self.malformed_status, "malformed_json", MALFORMED_JSON, None, headers)
         if status == 422 or (status == 400 and messages):
@@ -117,6 +120,11 @@ class Dialect:
 
 
 MALFORMED_JSON = "The request body is not valid JSON"
+
+
+def _own_headers(error: HTTPException) -> dict:
+    """The headers an HTTP error brings itself (``Allow`` on a 405), but not its HTML type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
 
 
 def is_malformed_json(messages: object) -> bool:

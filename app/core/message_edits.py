@@ -19,6 +19,7 @@ from . import conversations, messages, tokens
 from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .scope import Scope
+from .validation import check_text
 
 EDITABLE_PARTS = ("text", "think")  # a part keeps its value under the key named by its type
 EDIT_ATTEMPTS = 5
@@ -30,11 +31,7 @@ def clean_text(text: object) -> str:
         raise Invalid("text must be a string")
     if len(text) > messages.TEXT_MAX:
         raise Invalid(f"text is at most {messages.TEXT_MAX} characters")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise Invalid("text must be valid Unicode") from exc
-    return text
+    return check_text(text, "text")
 
 
 def live_message(db, scope: Scope, conversation_id: object, message_id: object):

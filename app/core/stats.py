@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .conversations import ListFilter
 from .errors import Invalid
+from .listing import ListFilter
 from .scope import Scope
 
 DAY_FORMAT = "%Y-%m-%d"

@@ -94,3 +94,20 @@ def test_unreachable_store_is_503_but_alive(unreachable_app):
     chat = client.get("/chat/", headers=headers)
     assert chat.status_code == 503
     assert chat.json == {"error": True, "message": "The database is unavailable, retry later"}
+
+
+def test_metrics_labels_stay_bounded(client):
+    """Unknown methods count as ``other`` and paths by their route, never raw."""
+    for index in range(30):
+        client.open(f"/v1/conversations/c{index}", method=f"BREW{index}")
+        client.get(f"/no/such/path/{index}")
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "BREW" not in body
+    assert "/no/such/path" not in body
+    assert 'method="other",route="<unmatched>",status="405"' in body
+
+
+def test_method_not_allowed_says_which_are(client):
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, feedback, message_edits, messages, tokens
+from app.core import conversations, deletion, feedback, message_edits, messages, tokens
 from app.core.clock import ROOT_PARENT_ID
 from app.core.errors import Invalid, NotFound, NotOwned
 from tests.core.test_store import eager_thread_switches  # noqa: F401  (a fixture)
@@ -129,7 +129,7 @@ def test_delete_errors_change_nothing(db, alice, bob, chat):
         message_edits.delete(db, bob, conversation["_id"], question["_id"])
     with pytest.raises(NotFound):
         message_edits.delete(db, alice, conversation["_id"], "missing")
-    conversations.soft_delete(db, alice, conversation["_id"])
+    deletion.soft_delete(db, alice, conversation["_id"])
     with pytest.raises(NotFound):
         message_edits.delete(db, alice, conversation["_id"], question["_id"])
     assert db.messages.count_documents({}) == 2

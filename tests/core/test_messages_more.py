@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, forking, messages
+from app.core import conversations, deletion, forking, lifecycle, messages, transcripts
 from app.core.clock import ROOT_PARENT_ID, utcnow
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 
@@ -89,7 +89,7 @@ def test_a_supplied_token_count_is_kept_and_a_missing_one_counted(db, alice):
 
 def test_append_to_an_archived_conversation_is_allowed(db, alice):
     conv = conversations.create(db, alice)
-    conversations.set_archived(db, alice, conv["_id"], True)
+    lifecycle.set_archived(db, alice, conv["_id"], True)
     messages.append(db, alice, conv["_id"], New(role="user", text="x"))
     stored = conversations.get(db, alice, conv["_id"])
     assert (stored["status"], stored["message_count"]) == ("archived", 1)
@@ -126,7 +126,7 @@ def test_get_refuses_messages_of_other_conversations_and_users(db, alice, bob):
 
 def test_get_reads_soft_deleted_conversations(db, alice):
     conv, ids = chat(db, alice, 1)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     assert messages.get(db, alice, conv["_id"], ids[0])["_id"] == ids[0]
     with pytest.raises(NotFound):
         messages.set_pinned(db, alice, conv["_id"], ids[0], True)
@@ -223,7 +223,7 @@ def test_latest_thread_keeps_only_the_last_messages(db, alice):
 
 
 def test_start_creates_a_conversation_with_its_messages(db, alice):
-    conv = messages.start(
+    conv = transcripts.start(
         db,
         alice,
         [
@@ -242,7 +242,7 @@ def test_start_creates_a_conversation_with_its_messages(db, alice):
 
 
 def test_start_without_messages_is_an_empty_conversation(db, alice):
-    conv = messages.start(db, alice, [])
+    conv = transcripts.start(db, alice, [])
     assert (conv["message_count"], conv["latest_message_id"]) == (0, None)
 
 
@@ -260,14 +260,14 @@ def test_start_without_messages_is_an_empty_conversation(db, alice):
 )
 def test_start_checks_every_message_before_writing(db, alice, initial):
     with pytest.raises(Invalid):
-        messages.start(db, alice, initial)
+        transcripts.start(db, alice, initial)
     assert db.conversations.count_documents({}) == 0
     assert db.messages.count_documents({}) == 0
 
 
 def test_start_refuses_too_many_messages(db, alice):
     with pytest.raises(Invalid):
-        messages.start(db, alice, [New(role="user", text="x")] * 1001)
+        transcripts.start(db, alice, [New(role="user", text="x")] * 1001)
     assert db.conversations.count_documents({}) == 0
 
 
@@ -275,7 +275,7 @@ def test_start_erases_the_half_made_conversation_when_an_append_fails(db, alice)
     initial = [New(role="user", text="a", message_id="dup"), New(role="user", text="b")]
     initial.append(New(role="user", text="c", message_id="dup"))
     with pytest.raises(Conflict):
-        messages.start(db, alice, initial, title="half")
+        transcripts.start(db, alice, initial, title="half")
     assert db.conversations.count_documents({}) == 0
     assert db.messages.count_documents({}) == 0
 
@@ -283,7 +283,7 @@ def test_start_erases_the_half_made_conversation_when_an_append_fails(db, alice)
 def test_start_with_an_id_in_use_conflicts_and_keeps_the_original(db, alice):
     conversations.create(db, alice, conversation_id="taken", title="original")
     with pytest.raises(Conflict):
-        messages.start(db, alice, [New(role="user", text="x")], conversation_id="taken")
+        transcripts.start(db, alice, [New(role="user", text="x")], conversation_id="taken")
     assert conversations.get(db, alice, "taken")["title"] == "original"
     assert db.messages.count_documents({}) == 0
 
@@ -293,19 +293,19 @@ def test_start_with_an_id_in_use_conflicts_and_keeps_the_original(db, alice):
 
 def test_detail_without_messages_is_the_conversation(db, alice):
     conv, _ = chat(db, alice, 2, title="T")
-    detail = messages.detail(db, alice, conv["_id"], include_messages=False)
+    detail = transcripts.detail(db, alice, conv["_id"], include_messages=False)
     assert detail["title"] == "T" and "messages" not in detail
 
 
 def test_detail_pages_messages(db, alice):
     conv, ids = chat(db, alice, 3)
-    first = messages.detail(db, alice, conv["_id"], limit=2)
+    first = transcripts.detail(db, alice, conv["_id"], limit=2)
     assert ids_of(first["messages"]) == ids[:2]
     assert first["messages_has_more"] is True and first["message_count"] == 3
-    rest = messages.detail(db, alice, conv["_id"], limit=2, cursor=first["messages_next_cursor"])
+    rest = transcripts.detail(db, alice, conv["_id"], limit=2, cursor=first["messages_next_cursor"])
     assert ids_of(rest["messages"]) == ids[2:]
     assert (rest["messages_has_more"], rest["messages_next_cursor"]) == (False, None)
-    newest = messages.detail(db, alice, conv["_id"], limit=1, order="desc")
+    newest = transcripts.detail(db, alice, conv["_id"], limit=1, order="desc")
     assert ids_of(newest["messages"]) == [ids[2]]
 
 
@@ -316,19 +316,19 @@ def test_detail_thread_only_follows_the_latest_branch(db, alice):
     a2 = messages.append(
         db, alice, conv["_id"], New(role="assistant", text="a2", parent_message_id=q["_id"])
     )
-    detail = messages.detail(db, alice, conv["_id"], thread_only=True)
+    detail = transcripts.detail(db, alice, conv["_id"], thread_only=True)
     assert ids_of(detail["messages"]) == [q["_id"], a2["_id"]]
     assert detail["messages_has_more"] is False
-    short = messages.detail(db, alice, conv["_id"], thread_only=True, limit=1)
+    short = transcripts.detail(db, alice, conv["_id"], thread_only=True, limit=1)
     assert ids_of(short["messages"]) == [a2["_id"]]
 
 
 def test_detail_reads_deleted_but_not_others(db, alice, bob):
     conv, ids = chat(db, alice, 1)
-    conversations.soft_delete(db, alice, conv["_id"])
-    assert ids_of(messages.detail(db, alice, conv["_id"])["messages"]) == ids
+    deletion.soft_delete(db, alice, conv["_id"])
+    assert ids_of(transcripts.detail(db, alice, conv["_id"])["messages"]) == ids
     with pytest.raises(NotOwned):
-        messages.detail(db, bob, conv["_id"])
+        transcripts.detail(db, bob, conv["_id"])
 
 
 # --- insert_many / recount --------------------------------------------------------------------

@@ -1,9 +1,19 @@
 """Core shared links: snapshots, anonymous public view, refresh, delete, pages, fork, scope."""
 
+from datetime import timedelta
+
 import pytest
 
-from app.core import conversations, feedback, message_edits, messages, shares
-from app.core.clock import ROOT_PARENT_ID
+from app.core import (
+    conversations,
+    deletion,
+    feedback,
+    lifecycle,
+    message_edits,
+    messages,
+    shares,
+)
+from app.core.clock import ROOT_PARENT_ID, utcnow
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 from app.core.scope import Scope
 from tests import trees
@@ -96,16 +106,16 @@ def test_the_view_follows_edits_and_deletes_until_refreshed(db, alice, tree):
 def test_deleted_links_and_conversations_stop_the_view(db, alice, tree):
     conversation, _ = tree
     share = shares.create(db, alice, conversation["_id"])
-    conversations.soft_delete(db, alice, conversation["_id"])
+    deletion.soft_delete(db, alice, conversation["_id"])
     with pytest.raises(NotFound):
         shares.public_view(db, share["share_id"])
-    conversations.restore(db, alice, conversation["_id"])
+    lifecycle.set_status(db, alice, conversation["_id"], "active")
     assert shares.public_view(db, share["share_id"])
     shares.delete(db, alice, share["share_id"])
     with pytest.raises(NotFound):
         shares.public_view(db, share["share_id"])
     again = shares.create(db, alice, conversation["_id"])
-    conversations.hard_delete_one(db, alice, conversation["_id"])
+    deletion.hard_delete(db, alice, [conversation["_id"]])
     assert db.shares.count_documents({"share_id": again["share_id"]}) == 0
 
 
@@ -135,6 +145,8 @@ def test_pages_sorted_and_searched(db, alice, bob):
         conversation = conversations.create(db, alice, title=title)
         messages.append(db, alice, conversation["_id"], messages.NewMessage("user", text=text))
         made.append(shares.create(db, alice, conversation["_id"]))
+        later = utcnow() + timedelta(minutes=len(made))  # distinct creation times
+        db.shares.update_one({"_id": made[-1]["_id"]}, {"$set": {"created_at": later}})
     by_title, cursor = [], None
     while True:
         page = shares.page(db, alice, sort_by="title", direction="asc", limit=2, cursor=cursor)

@@ -51,13 +51,12 @@ def test_no_add_is_lost_while_a_tag_is_renamed_again_and_again(db, alice):
         assert [t for t in stored if t.startswith("name-")] == [f"name-{RENAMES}"]
 
 
-def test_concurrent_adds_and_removes_on_one_conversation_all_land(db, alice):
-    conversation = conversations.create(db, alice, tags=[f"drop-{i}" for i in range(20)])
+def test_concurrent_adds_on_one_conversation_all_land(db, alice):
+    conversation = conversations.create(db, alice, tags=["kept"])
 
     def work(index: int) -> None:
-        conversations.add_tags(db, alice, conversation["_id"], [f"keep-{index}"])
-        conversations.remove_tags(db, alice, conversation["_id"], [f"drop-{index}"])
+        conversations.add_tags(db, alice, conversation["_id"], [f"added-{index}"])
 
     assert run_in_threads(work, 20) == []
     stored = conversations.get(db, alice, conversation["_id"])["tags"]
-    assert sorted(stored) == sorted(f"keep-{i}" for i in range(20))
+    assert sorted(stored) == sorted(["kept", *(f"added-{i}" for i in range(20))])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, tags
+from app.core import conversations, deletion, tags
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 
 
@@ -248,7 +248,7 @@ def test_add_to_conversation_creates_the_document_once(db, alice):
 
 def test_add_to_a_deleted_conversation_is_not_found(db, alice):
     conv = conversations.create(db, alice)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     with pytest.raises(NotFound):
         tags.add_to_conversation(db, alice, conv["_id"], "ai")
     assert db.tags.count_documents({}) == 0

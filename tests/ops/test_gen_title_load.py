@@ -17,7 +17,7 @@ import jwt as pyjwt
 import pytest
 
 from tests.conftest import TEST_SECRET
-from tests.ops.servers import free_port, gunicorn
+from tests.ops.server import free_port, serve
 
 CALLERS = 50
 WAITERS = 2
@@ -25,7 +25,7 @@ PATIENCE = 120  # seconds a client waits for any one answer before the test fail
 
 
 @pytest.fixture
-def server():
+def server(tmp_path):
     settings = {
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "8",
@@ -34,8 +34,8 @@ def server():
         "TITLE_WAIT_SCHEDULE": ",".join(["0.5"] * 240),  # two minutes of looking
         "TITLE_WAITERS_MAX": str(WAITERS),
     }
-    with gunicorn(**settings) as base:
-        yield base
+    with serve(tmp_path, **settings) as running:
+        yield running.base
 
 
 def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:

@@ -2,14 +2,20 @@
 
 import pytest
 
-from tests.ops.servers import get, gunicorn
+from tests.ops.server import get, serve
 
 
 @pytest.fixture
 def two_workers(tmp_path):
-    settings = {"GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2"}
-    with gunicorn(**settings, PROMETHEUS_MULTIPROC_DIR=str(tmp_path)) as base:
-        yield base
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    env = {
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_THREADS": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    with serve(tmp_path, **env) as server:  # ready on /readyz: /healthz is counted
+        yield server.base
 
 
 def test_metrics_add_up_across_workers(two_workers):

@@ -6,19 +6,20 @@ dialect has no notion of acting for other users.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ...core import conversations
-from ...core.conversations import LIST_LIMIT_MAX, TITLE_MAX
+from ...core import conversations, lifecycle, listing
+from ...core.listing import LIST_LIMIT_MAX
+from ...core.validation import TITLE_MAX
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..docs import error_responses
 from ..fields import UtcDateTime
 from . import ChatErrorSchema
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "chat",
         __name__,
         url_prefix="/chat",
@@ -26,12 +27,12 @@ blp = require_auth(
     )
 )
 
-ACTIVE_ONLY = conversations.ListFilter(statuses=("active",))
+ACTIVE_ONLY = listing.ListFilter(statuses=("active",))
 
 
 class ChatListQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(1, LIST_LIMIT_MAX))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, conversations.OFFSET_MAX))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, listing.OFFSET_MAX))
 
 
 class ChatSchema(Schema):
@@ -92,7 +93,7 @@ documents_errors = error_responses(blp, ChatErrorSchema, ERRORS)
 @documents_errors(401, 422, 500)
 def list_chats(args):
     """The caller's active (non-archived) chats, most recently updated first."""
-    return conversations.list_offset(
+    return listing.list_offset(
         mongo.db, own_scope(), ACTIVE_ONLY, limit=args["limit"], offset=args["offset"]
     )
 
@@ -112,5 +113,5 @@ def rename_chat(body, chat_id):
 @documents_errors(401, 404, 500)
 def archive_chat(chat_id):
     """Archive one of the caller's chats: it leaves the list, messages are kept."""
-    conversations.set_archived(mongo.db, own_scope(), chat_id, True)
+    lifecycle.set_archived(mongo.db, own_scope(), chat_id, True)
     return {"error": False, "message": "Chat archived successfully"}

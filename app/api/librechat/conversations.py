@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-from flask_smorest import Blueprint
-
-from ...core import conversations, forking, titles
+from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..limits import fork_limits
 from . import title_waits
 from .docs import errors
@@ -30,7 +29,7 @@ from .schemas import (
 )
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_convos",
         __name__,
         url_prefix="/api/convos",
@@ -48,7 +47,7 @@ SORT_FIELDS = {
 }
 
 
-def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
+def _page_body(counted: listing.CountedPage, limit: int) -> dict:
     return {
         "conversations": counted.page.items,
         "nextCursor": counted.page.next_cursor,
@@ -58,7 +57,7 @@ def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
     }
 
 
-def _deleted_body(deleted: conversations.Deleted) -> dict:
+def _deleted_body(deleted: deletion.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
@@ -88,12 +87,12 @@ def list_conversations(args):
     cannot disturb. `pageNumber` is the page's position among the current
     matches, `pages` their current count divided by `pageSize`.
     """
-    selection = conversations.ListFilter(
+    selection = listing.ListFilter(
         statuses=("archived",) if args["isArchived"] else ("active",),
         pinned=args.get("pinned"),
         tags=tuple(args.get("tags") or ()),
     )
-    counted = conversations.list_counted(
+    counted = listing.list_counted(
         mongo.db,
         current_scope(),
         selection,
@@ -118,7 +117,7 @@ def get_conversation(conversation_id):
 @blp.response(200, ConvoSchema)
 @errors(blp, 400, 403, 404)
 def update_title(body):
-    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
     return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
 
@@ -130,7 +129,7 @@ def update_title(body):
 def archive(body):
     """Archive (`isArchived: true`) or unarchive a conversation."""
     arg = body["arg"]
-    return conversations.set_archived(
+    return lifecycle.set_archived(
         mongo.db, current_scope(), arg["conversationId"], arg["isArchived"]
     )
 
@@ -140,7 +139,7 @@ def archive(body):
 @errors(blp)
 def archive_all():
     """Archive every active conversation of the caller."""
-    return {"archivedCount": conversations.archive_all(mongo.db, current_scope())}
+    return {"archivedCount": lifecycle.archive_all(mongo.db, current_scope())}
 
 
 @blp.route("/pin", methods=["POST"])
@@ -163,8 +162,8 @@ def delete_conversation(body):
     `source`, `thread_id` and `endpoint` are accepted for LibreChat's client;
     there is no OpenAI assistants thread to delete here.
     """
-    deleted = conversations.hard_delete_one(
-        mongo.db, current_scope(), body["arg"]["conversationId"]
+    deleted = deletion.hard_delete(
+        mongo.db, current_scope(), [body["arg"]["conversationId"]], must_exist=True
     )
     return _deleted_body(deleted)
 
@@ -174,7 +173,7 @@ def delete_conversation(body):
 @errors(blp)
 def delete_all():
     """Delete every conversation of the caller, with their messages."""
-    return _deleted_body(conversations.hard_delete_all(mongo.db, current_scope()))
+    return _deleted_body(deletion.hard_delete_all(mongo.db, current_scope()))
 
 
 @blp.route("/gen_title/<conversation_id>")

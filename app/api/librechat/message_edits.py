@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...core import feedback, message_edits, messages
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from .docs import errors
 from .schemas import LibreChatMessageSchema, Request, Wire
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_message_edits",
         __name__,
         url_prefix="/api/messages",

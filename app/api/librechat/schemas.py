@@ -10,9 +10,10 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
-from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
 from ...core.forking import OPTIONS
+from ...core.listing import LIST_LIMIT_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
+from ...core.validation import TAG_MAX, TITLE_MAX
 from ..fields import UtcDateTime
 
 ID = validate.Length(1, 200)
@@ -137,7 +138,7 @@ class ConvoPageSchema(Schema):
 
 class TitleArg(Request):
     conversationId = required_id()
-    title = fields.String(required=True, validate=validate.Length(max=100_000))
+    title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
 
 class ArchiveArg(Request):
@@ -225,7 +226,7 @@ class CopySchema(Schema):
 
 class DuplicateRequest(Request):
     conversationId = required_id()
-    title = fields.String(allow_none=True, validate=validate.Length(max=100_000))
+    title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
 
 
 # --- tags -------------------------------------------------------------------------------

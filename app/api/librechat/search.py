@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...core import messages, search
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from .docs import errors
 from .schemas import LibreChatMessageSchema, Request
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_search",
         __name__,
         url_prefix="/api",

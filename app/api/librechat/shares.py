@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...core import search, shares
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from ..docs import error_responses
 from ..fields import UtcDateTime
 from ..limits import fork_limits, share_read_limit
@@ -18,14 +18,14 @@ from .docs import errors
 from .schemas import CopySchema, LibreChatMessageSchema, Request, Wire
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_shares",
         __name__,
         url_prefix="/api/share",
         description="LibreChat: shared links of the caller's conversations.",
     )
 )
-public_blp = Blueprint(
+public_blp = JsonBlueprint(
     "librechat_public_share",
     __name__,
     url_prefix="/api/share",

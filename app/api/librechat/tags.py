@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ...core import tags
 from ...extensions import mongo
 from ..auth import current_scope, require_auth
+from ..bodies import JsonBlueprint
 from .docs import errors
 from .schemas import (
     ConvoSchema,
@@ -20,7 +19,7 @@ from .schemas import (
 )
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "librechat_tags",
         __name__,
         url_prefix="/api/tags",

@@ -1,11 +1,10 @@
 """The platform dialect: ``/v1/conversations`` (seed 001), snake_case, ``{data: …}``."""
 
-from flask_smorest import Blueprint
-
 from ..auth import require_auth
+from ..bodies import JsonBlueprint
 
 blp = require_auth(
-    Blueprint(
+    JsonBlueprint(
         "v1_conversations",
         __name__,
         url_prefix="/v1/conversations",

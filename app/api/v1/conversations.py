@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...core import conversations, messages
+from ...core import conversations, deletion, listing, transcripts
+from ...core.errors import Forbidden
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope
@@ -39,10 +40,10 @@ def page_body(page) -> dict:
     return {"data": page.items, "has_more": page.has_more, "next_cursor": page.next_cursor}
 
 
-def list_filter(args: dict) -> conversations.ListFilter:
+def list_filter(args: dict) -> listing.ListFilter:
     """The core selection a list or search query string describes."""
     status = args.get("status")
-    return conversations.ListFilter(
+    return listing.ListFilter(
         statuses=(status,) if status else ("active", "archived"),
         tags=(args["tag"],) if args.get("tag") else (),
         source=args.get("source"),
@@ -70,7 +71,7 @@ def list_conversations(args):
     Soft-deleted conversations are hidden unless `status=deleted`. Admin tokens
     see every user of their workspace; `user_id` narrows to one.
     """
-    page = conversations.list_page(
+    page = listing.list_page(
         mongo.db,
         scope_for(args),
         list_filter(args),
@@ -92,7 +93,7 @@ def create_conversation(body):
     names an earlier initial message as `parent_message_id`.
     """
     initial = body.pop("messages")
-    return {"data": messages.start(mongo.db, current_scope(), initial, **body)}
+    return {"data": transcripts.start(mongo.db, current_scope(), initial, **body)}
 
 
 @blp.route("/<conversation_id>")
@@ -105,7 +106,7 @@ def get_conversation(args, conversation_id):
     Soft-deleted conversations are still readable here (status `deleted`), so they
     can be restored.
     """
-    document = messages.detail(
+    document = transcripts.detail(
         mongo.db,
         current_scope(),
         conversation_id,
@@ -141,5 +142,23 @@ def delete_conversation(args, conversation_id):
 
     `?hard=true` (admin tokens only) erases the conversation and its messages.
     """
-    result = conversations.delete(mongo.db, current_scope(), conversation_id, hard=args["hard"])
-    return {"data": result}
+    scope = current_scope()
+    if not args["hard"]:
+        deletion.soft_delete(mongo.db, scope, conversation_id)
+        return {"data": _deleted_body(conversation_id, None)}
+    if not scope.is_admin:
+        raise Forbidden("Only an admin may erase a conversation")
+    erased = deletion.hard_delete(mongo.db, scope, [conversation_id], must_exist=True)
+    return {"data": _deleted_body(conversation_id, erased)}
+
+
+def _deleted_body(conversation_id: str, erased: deletion.Deleted | None) -> dict:
+    """What a delete did: soft (``erased`` is ``None``) or an erase with its message count."""
+    if erased is None:
+        return {"id": conversation_id, "status": "deleted", "hard": False, "messages_deleted": 0}
+    return {
+        "id": conversation_id,
+        "status": "erased",
+        "hard": True,
+        "messages_deleted": erased.messages,
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ...core import bulk, search, stats
+from ...core import bulk, listing, stats
 from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope
@@ -36,7 +36,7 @@ def search_conversations(args):
     matches the text literally and case-insensitively; `SEARCH_BACKEND=text` uses
     MongoDB text indexes (whole words, stemmed; real server only).
     """
-    page = search.search_page(
+    page = listing.search_page(
         mongo.db,
         scope_for(args),
         args["q"],

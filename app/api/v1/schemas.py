@@ -5,16 +5,18 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ...core.bulk import ACTIONS, IDS_MAX
-from ...core.conversations import LIST_LIMIT_MAX, STATUSES, TITLE_MAX
+from ...core.lifecycle import STATUSES
+from ...core.listing import LIST_LIMIT_MAX
 from ...core.messages import (
     COST_CENTS_MAX,
-    INITIAL_MESSAGES_MAX,
     MESSAGE_PAGE_MAX,
     ROLES,
     TOKENS_MAX,
     NewMessage,
 )
 from ...core.search import QUERY_MAX
+from ...core.transcripts import INITIAL_MESSAGES_MAX
+from ...core.validation import TITLE_MAX
 from ..errors import PlatformErrorSchema  # noqa: F401  (re-exported for the routes)
 from ..fields import UtcDateTime
 

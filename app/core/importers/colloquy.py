@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import ijson
 
 from ..clock import new_id, parse_time
-from ..conversations import STATUSES, clean_tags, merge_metadata
 from ..errors import Invalid
+from ..lifecycle import STATUSES
 from ..messages import ROLES, TEXT_MAX
 from ..scope import Scope
+from ..validation import clean_tags, merge_metadata
 from .fields import Record, label
 from .model import Prepared
 

@@ -8,8 +8,8 @@ from datetime import datetime
 import ijson
 
 from ..clock import parse_time
-from ..conversations import check_storable
 from ..errors import Invalid
+from ..validation import check_storable
 
 MISSING = object()
 ID_MAX = 200

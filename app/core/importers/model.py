@@ -18,6 +18,7 @@ from .. import conversations, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
+from ..validation import fit_title
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     first_time = imported.created_at or _earliest(imported.messages) or utcnow()
     conversation = conversations.new_document(
         owner,
-        title=(imported.title or "").strip() or None,
+        title=fit_title(imported.title),
         title_source="imported",
         endpoint=imported.endpoint,
         model=imported.model,

@@ -1,6 +1,6 @@
 """Scenario: one message through /api/messages — read, edit, delete, feedback, pages, search."""
 
-from app.core import conversations, messages
+from app.core import conversations, deletion, messages
 
 from .conftest import ALICE, BOB, assert_librechat_error
 
@@ -128,7 +128,7 @@ def test_search_messages_newest_first_with_titles(client, as_alice, as_bob, conv
     travel = convo("Trip to Lisbon in May", "Pack for sun.", title="Travel")
     convo("Lisbon or Porto?", "Both.", title="Cities")
     gone = convo("Lisbon again", "ok", title="Gone")
-    conversations.soft_delete(app_db, ALICE, gone["_id"])
+    deletion.soft_delete(app_db, ALICE, gone["_id"])
     convo("Lisbon for bob", scope=BOB)
     assert client.get("/api/search/enable", headers=as_alice).json is True
     hits, cursor = [], ""
