@@ -4,7 +4,8 @@
 conversation titles and message text. Works the same on mongomock and a real
 server; user input is always escaped, so ``.*`` or ``$gt`` are plain text.
 ``text``: a MongoDB text index (real server only; mongomock has no ``$text``).
-Pages of matches are ``listing.search_page``.
+Pages of matching conversations are ``listing.search_page``; ``message_page``
+pages matching messages themselves (LibreChat's message search).
 """
 
 from __future__ import annotations
