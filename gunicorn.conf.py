@@ -4,12 +4,17 @@ Embedded store (MONGO_URI unset or mongomock://): one process with threads,
 because the store lives in that process. Real store: several workers, each
 with threads, and Prometheus metrics merged across them.
 This file must not import the app: metrics have to be set up per worker.
+A ``.env`` file in the working directory is read first (set variables win), as in wsgi.py.
 """
 
 import multiprocessing
 import os
 import sys
 import tempfile
+
+from dotenv import find_dotenv, load_dotenv
+
+load_dotenv(find_dotenv(usecwd=True))
 
 _uri = os.environ.get("MONGO_URI", "")
 embedded = _uri == "" or _uri.startswith("mongomock://")

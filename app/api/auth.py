@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import Blueprint, current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
 
 from ..core.errors import Unauthenticated
+from ..core.limits import ID_MAX
 from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
 
-CLAIM_MAX = 200
+AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
 
 def _unauthorized(message: str):
@@ -45,7 +47,7 @@ def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     workspace = claims.get("workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
     for name, value in ((identity_claim, user_id), ("workspace", workspace)):
-        if not isinstance(value, str) or not value.strip() or len(value) > CLAIM_MAX:
+        if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
             raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
         raise Unauthenticated(f"Token claim 'role' must be one of {', '.join(ROLES)}")
@@ -92,8 +94,8 @@ def authenticate() -> None:
     g.scope = scope_from_claims(claims, current_app.config["JWT_IDENTITY_CLAIM"])
 
 
-def require_auth(blueprint: Blueprint) -> Blueprint:
-    """Protect every route of ``blueprint``."""
+def require_auth(blueprint: AnyBlueprint) -> AnyBlueprint:
+    """Protect every route of ``blueprint`` (``DialectBlueprint`` does, unless public)."""
     blueprint.before_request(authenticate)
     return blueprint
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import current_app, request
 from flask_smorest.fields import Upload
 from marshmallow import Schema
@@ -29,11 +31,25 @@ def max_file_bytes() -> int:
 
 
 def cap_upload_size() -> None:
-    """``before_request``: refuse a body larger than the import cap before reading it."""
+    """Refuse a body larger than the import cap before reading it."""
     limit = max_file_bytes() + MULTIPART_SLACK
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"the file is larger than {max_file_bytes()} bytes")
     request.max_content_length = min(limit, current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def capped_upload(view):
+    """Decorator for an upload route: ``cap_upload_size`` before the body is parsed.
+
+    Goes right under ``@blp.route``, above ``@blp.arguments(…, location="files")``.
+    """
+
+    @wraps(view)
+    def capped(*args, **kwargs):
+        cap_upload_size()
+        return view(*args, **kwargs)
+
+    return capped
 
 
 def import_upload(scope: Scope, upload, duplicates: bool) -> importers.ImportReport:

@@ -1,7 +1,7 @@
 """Conversations: create one, read one, change its title, metadata, tags, settings or pin.
 
 Every function takes the database and the caller's ``Scope``; every query is
-confined by ``scope.query()``. Stored names are snake_case (see DESIGN.md).
+confined by ``scope.query()``. Stored field names are snake_case.
 Related modules: ``records`` (find or change one conversation), ``lifecycle``
 (status: archive, restore), ``deletion``, ``listing``, ``validation``, and
 ``transcripts`` (a conversation with its messages: start one, read one).

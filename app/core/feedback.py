@@ -7,12 +7,19 @@ form), so it travels with the message into ``/v1`` reads and exports. Setting
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from pymongo import ReturnDocument
 
 from . import message_edits
 from .clock import utcnow
 from .errors import Invalid
 from .scope import Scope
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+    Db = Database[dict[str, Any]]
 
 RATINGS = ("thumbsUp", "thumbsDown")
 TAGS = (  # LibreChat's reasons: the first seven go with thumbsDown, the rest with thumbsUp
@@ -48,13 +55,17 @@ def clean(feedback: object) -> dict | None:
 
 
 def set_feedback(
-    db, scope: Scope, conversation_id: object, message_id: object, feedback: object
+    db: Db, scope: Scope, conversation_id: object, message_id: object, feedback: object
 ) -> dict:
     """Store (or with ``None`` remove) a message's feedback; return the message."""
     feedback = clean(feedback)
     _conversation, message = message_edits.live_message(db, scope, conversation_id, message_id)
-    change = {"$set": {"feedback": feedback}} if feedback else {"$unset": {"feedback": ""}}
-    change.setdefault("$set", {})["updated_at"] = utcnow()
-    return db.messages.find_one_and_update(
+    change: dict[str, dict[str, Any]] = {"$set": {"updated_at": utcnow()}}
+    if feedback:
+        change["$set"]["feedback"] = feedback
+    else:
+        change["$unset"] = {"feedback": ""}
+    updated = db.messages.find_one_and_update(
         {"_id": message["_id"]}, change, return_document=ReturnDocument.AFTER
     )
+    return message_edits.still_there(updated)

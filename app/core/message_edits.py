@@ -13,6 +13,9 @@ latest remaining one (by append order) takes its place.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from pymongo import ReturnDocument
 
 from . import conversations, messages, tokens
@@ -20,6 +23,11 @@ from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .scope import Scope
 from .validation import check_text
+
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+    Db = Database[dict[str, Any]]
 
 EDITABLE_PARTS = ("text", "think")  # a part keeps its value under the key named by its type
 EDIT_ATTEMPTS = 5
@@ -34,7 +42,9 @@ def clean_text(text: object) -> str:
     return check_text(text, "text")
 
 
-def live_message(db, scope: Scope, conversation_id: object, message_id: object):
+def live_message(
+    db: Db, scope: Scope, conversation_id: object, message_id: object
+) -> tuple[dict, dict]:
     """(conversation, message) when the message is in a live conversation of the caller."""
     conversation = conversations.get_live(db, scope, conversation_id)
     message_id = require_id(message_id, "message id")
@@ -55,20 +65,30 @@ def _recounted(conversation: dict, message: dict, text: str) -> dict:
     }
 
 
-def edit_text(db, scope: Scope, conversation_id: object, message_id: object, text: object):
+def edit_text(
+    db: Db, scope: Scope, conversation_id: object, message_id: object, text: object
+) -> dict:
     """Replace a message's text (its content parts, if any, stay as they are)."""
     text = clean_text(text)
     conversation, message = live_message(db, scope, conversation_id, message_id)
-    return db.messages.find_one_and_update(
+    updated = db.messages.find_one_and_update(
         {"_id": message["_id"], "conversation_id": conversation["_id"]},
         {"$set": _recounted(conversation, message, text)},
         return_document=ReturnDocument.AFTER,
     )
+    return still_there(updated)
+
+
+def still_there(message: dict | None) -> dict:
+    """The message an update returned, or ``NotFound`` if it was deleted meanwhile."""
+    if message is None:
+        raise NotFound("Message not found")
+    return message
 
 
 def edit_part(
-    db, scope: Scope, conversation_id: object, message_id: object, index: object, text: object
-):
+    db: Db, scope: Scope, conversation_id: object, message_id: object, index: object, text: object
+) -> dict:
     """Replace the text of content part ``index``; the message's text follows its parts.
 
     The write is conditional on the parts being those read, and retried if another
@@ -106,7 +126,7 @@ def _edited_parts(content: object, index: int, text: str) -> list:
     return [*content[:index], edited, *content[index + 1 :]]
 
 
-def delete(db, scope: Scope, conversation_id: object, message_id: object) -> dict:
+def delete(db: Db, scope: Scope, conversation_id: object, message_id: object) -> dict:
     """Delete one message (its children stay) and take it out of the conversation's figures."""
     conversation, message = live_message(db, scope, conversation_id, message_id)
     removed = db.messages.find_one_and_delete(
@@ -130,7 +150,7 @@ def delete(db, scope: Scope, conversation_id: object, message_id: object) -> dic
     return removed
 
 
-def _replace_latest(db, conversation_id: str, removed_id: str) -> None:
+def _replace_latest(db: Db, conversation_id: str, removed_id: str) -> None:
     """If the removed message was the latest, point at the latest remaining one.
 
     Conditional on ``latest_message_id`` still naming the removed message: an
@@ -145,7 +165,7 @@ def _replace_latest(db, conversation_id: str, removed_id: str) -> None:
     db.conversations.update_one({"_id": conversation_id, "latest_message_id": removed_id}, changes)
 
 
-def _last_message_at(db, conversation_id: str):
+def _last_message_at(db: Db, conversation_id: str) -> datetime:
     """The newest ``created_at`` among the conversation's messages (as appends keep it)."""
     rows = db.messages.aggregate(
         [
@@ -153,4 +173,5 @@ def _last_message_at(db, conversation_id: str):
             {"$group": {"_id": None, "newest": {"$max": "$created_at"}}},
         ]
     )
-    return next(iter(rows))["newest"]
+    newest: datetime = next(iter(rows))["newest"]
+    return newest

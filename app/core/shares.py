@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -28,6 +29,11 @@ from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 
+if TYPE_CHECKING:
+    from pymongo.database import Database
+
+    Db = Database[dict[str, Any]]
+
 SORTS = {"createdAt": "created_at", "title": "title"}
 PAGE_MAX = 100
 PRIVATE_MESSAGE_FIELDS = ("user_id", "workspace_id", "metadata", "feedback", "compacted_by")
@@ -37,7 +43,7 @@ def _share_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _snapshot(db, scope: Scope, conversation: dict, target_message_id: str | None) -> list[str]:
+def _snapshot(db: Db, scope: Scope, conversation: dict, target_message_id: str | None) -> list[str]:
     """The ids a share shows: every message, or those no deeper than the target."""
     tree = messages.list_all(db, scope, conversation["_id"])
     if not tree:
@@ -49,7 +55,7 @@ def _snapshot(db, scope: Scope, conversation: dict, target_message_id: str | Non
     return [m["_id"] for m in forking.up_to_level(tree, target_message_id)]
 
 
-def create(db, scope: Scope, conversation_id: object, target_message_id: object = None) -> dict:
+def create(db: Db, scope: Scope, conversation_id: object, target_message_id: object = None) -> dict:
     """Share a live conversation of the caller; ``Conflict`` if it is shared already."""
     conversation = conversations.get_live(db, scope, conversation_id)
     if target_message_id is not None:
@@ -76,7 +82,7 @@ def create(db, scope: Scope, conversation_id: object, target_message_id: object 
     return share
 
 
-def link_for(db, scope: Scope, conversation_id: object) -> dict | None:
+def link_for(db: Db, scope: Scope, conversation_id: object) -> dict | None:
     """The caller's share of a conversation (the whole-conversation one first), if any."""
     conversation = conversations.get(db, scope, conversation_id)
     return db.shares.find_one(
@@ -86,7 +92,7 @@ def link_for(db, scope: Scope, conversation_id: object) -> dict | None:
 
 
 def page(
-    db,
+    db: Db,
     scope: Scope,
     *,
     sort_by: str = "createdAt",
@@ -110,7 +116,7 @@ def page(
     return fetch_page(db.shares, query, Sort(SORTS[sort_by], direction), limit, cursor)
 
 
-def _own(db, scope: Scope, share_id: object) -> dict:
+def _own(db: Db, scope: Scope, share_id: object) -> dict:
     share_id = require_id(share_id, "shareId")
     share = db.shares.find_one({**scope.query(), "share_id": share_id})
     if share is None:
@@ -118,7 +124,7 @@ def _own(db, scope: Scope, share_id: object) -> dict:
     return share
 
 
-def refresh(db, scope: Scope, share_id: object) -> dict:
+def refresh(db: Db, scope: Scope, share_id: object) -> dict:
     """A new snapshot of the shared conversation under a new share id (and new salt)."""
     share = _own(db, scope, share_id)
     conversation = conversations.get_live(db, scope, share["conversation_id"])
@@ -139,7 +145,7 @@ def refresh(db, scope: Scope, share_id: object) -> dict:
     return updated
 
 
-def delete(db, scope: Scope, share_id: object) -> dict:
+def delete(db: Db, scope: Scope, share_id: object) -> dict:
     """Delete one of the caller's shares; its link stops working at once."""
     share = _own(db, scope, share_id)
     if db.shares.delete_one({"_id": share["_id"]}).deleted_count == 0:
@@ -147,7 +153,7 @@ def delete(db, scope: Scope, share_id: object) -> dict:
     return share
 
 
-def _shown(db, share_id: object) -> tuple[dict, dict, list[dict]]:
+def _shown(db: Db, share_id: object) -> tuple[dict, dict, list[dict]]:
     """(share, conversation, messages) of a public share, messages in append order."""
     share_id = require_id(share_id, "shareId")
     share = db.shares.find_one({"share_id": share_id, "is_public": True})
@@ -164,7 +170,7 @@ def _shown(db, share_id: object) -> tuple[dict, dict, list[dict]]:
     return share, conversation, list(found.sort([("seq", 1)]))
 
 
-def public_view(db, share_id: object) -> dict:
+def public_view(db: Db, share_id: object) -> dict:
     """What anyone with the link may see: title, dates and the anonymised messages."""
     share, _conversation, shown = _shown(db, share_id)
     anonymous = _Anonymiser(share["salt"])
@@ -207,7 +213,7 @@ class _Anonymiser:
         return self("a", name) if name and name.startswith("asst_") else name
 
 
-def fork(db, scope: Scope, share_id: object) -> forking.Copy:
+def fork(db: Db, scope: Scope, share_id: object) -> forking.Copy:
     """Copy what a share shows into a new conversation of the caller (any user may)."""
     share, conversation, shown = _shown(db, share_id)
     if not shown:

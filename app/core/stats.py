@@ -1,4 +1,4 @@
-"""Conversation statistics, computed with aggregation pipelines (seed 001's shape).
+"""Conversation statistics, computed with aggregation pipelines.
 
 The selection is the caller's conversations (every status) narrowed by source,
 assistant and a creation-date range. Totals sum the selected conversations'

@@ -17,10 +17,9 @@ import math
 import re
 
 from .errors import Invalid, InvalidField
+from .limits import SOURCE_MAX, TAG_MAX
 
 TITLE_MAX = 1024
-SOURCES_MAX = 64
-TAG_MAX = 128
 TAGS_PER_CONVERSATION = 100
 METADATA_MAX_BYTES = 16 * 1024
 METADATA_KEY = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -75,9 +74,9 @@ def clean_tags(tags: object, field: str = "tags") -> list[str]:
 
 
 def clean_source(source: object) -> str:
-    """A trimmed, non-empty source label of at most ``SOURCES_MAX`` characters."""
-    if not isinstance(source, str) or not source.strip() or len(source) > SOURCES_MAX:
-        raise Invalid(f"source must be a non-empty string of at most {SOURCES_MAX} characters")
+    """A trimmed, non-empty source label of at most ``SOURCE_MAX`` characters."""
+    if not isinstance(source, str) or not source.strip() or len(source) > SOURCE_MAX:
+        raise Invalid(f"source must be a non-empty string of at most {SOURCE_MAX} characters")
     return check_text(source, "source").strip()
 
 

@@ -37,9 +37,9 @@ def test_docs_page_uses_local_assets(client):
     assert "cdn" not in html.lower()
     assert '"validatorUrl": null' in html
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
-        response = client.get(f"/docs/assets/{asset}")
-        assert response.status_code == 200
-        assert len(response.data) > 1000
+        with client.get(f"/docs/assets/{asset}") as response:  # closes the file it streams
+            assert response.status_code == 200
+            assert len(response.data) > 1000
 
 
 def test_openapi_declares_bearer_and_public_routes(client):

@@ -115,3 +115,13 @@ def test_integer_cursor_keys_must_be_integers(key):
     raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
     with pytest.raises(Invalid):
         Sort("seq", "asc").after(raw)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"[" * 1000, b"{" * 100_000, b'{"f": [[[[[[[[[[[]]]]]]]]]]]}', b"x" * 20_000],
+)
+def test_crafted_cursors_are_invalid_without_recursing(payload):
+    cursor = base64.urlsafe_b64encode(payload).decode()
+    with pytest.raises(Invalid, match="cursor is not valid"):
+        Sort().after(cursor)

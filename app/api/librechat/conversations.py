@@ -5,13 +5,11 @@ from __future__ import annotations
 import math
 
 from ...core import conversations, deletion, forking, lifecycle, listing, titles
-from ...core.pagination import Sort
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from ..bodies import JsonBlueprint
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
 from ..limits import fork_limits
-from . import title_waits
-from .docs import errors
+from . import LIBRECHAT, title_waits
 from .schemas import (
     ArchiveAllSchema,
     ArchiveBody,
@@ -28,23 +26,16 @@ from .schemas import (
     UpdateBody,
 )
 
-blp = require_auth(
-    JsonBlueprint(
-        "librechat_convos",
-        __name__,
-        url_prefix="/api/convos",
-        description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
-        "fork, duplicate, titles).",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_convos",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: conversations",
+    url_prefix="/api/convos",
+    description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
+    "fork, duplicate, titles).",
 )
 blp.record_once(title_waits.install)
-
-SORT_FIELDS = {
-    "updatedAt": "updated_at",
-    "createdAt": "created_at",
-    "title": "title",
-    "archivedAt": "archived_at",
-}
 
 
 def _page_body(counted: listing.CountedPage, limit: int) -> dict:
@@ -68,7 +59,7 @@ def _deleted_body(deleted: deletion.Deleted) -> dict:
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConvoPageSchema)
-@errors(blp, 400)
+@blp.errors(400)
 def list_conversations(args):
     """List the caller's conversations, one keyset page at a time.
 
@@ -87,17 +78,12 @@ def list_conversations(args):
     cannot disturb. `pageNumber` is the page's position among the current
     matches, `pages` their current count divided by `pageSize`.
     """
-    selection = listing.ListFilter(
-        statuses=("archived",) if args["isArchived"] else ("active",),
-        pinned=args.get("pinned"),
-        tags=tuple(args.get("tags") or ()),
-    )
     counted = listing.list_counted(
         mongo.db,
         current_scope(),
-        selection,
+        args["selection"],
         search_text=args.get("search"),
-        sort=Sort(SORT_FIELDS[args["sortBy"]], args["sortDirection"]),
+        sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
     )
@@ -106,7 +92,7 @@ def list_conversations(args):
 
 @blp.route("/<conversation_id>")
 @blp.response(200, ConvoSchema)
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def get_conversation(conversation_id):
     """One conversation of the caller."""
     return conversations.get_live(mongo.db, current_scope(), conversation_id)
@@ -115,7 +101,7 @@ def get_conversation(conversation_id):
 @blp.route("/update", methods=["POST"])
 @blp.arguments(UpdateBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def update_title(body):
     """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
@@ -125,7 +111,7 @@ def update_title(body):
 @blp.route("/archive", methods=["POST"])
 @blp.arguments(ArchiveBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def archive(body):
     """Archive (`isArchived: true`) or unarchive a conversation."""
     arg = body["arg"]
@@ -136,7 +122,6 @@ def archive(body):
 
 @blp.route("/archive/all", methods=["POST"])
 @blp.response(200, ArchiveAllSchema)
-@errors(blp)
 def archive_all():
     """Archive every active conversation of the caller."""
     return {"archivedCount": lifecycle.archive_all(mongo.db, current_scope())}
@@ -145,7 +130,7 @@ def archive_all():
 @blp.route("/pin", methods=["POST"])
 @blp.arguments(PinBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def pin(body):
     """Pin or unpin a conversation."""
     arg = body["arg"]
@@ -155,7 +140,7 @@ def pin(body):
 @blp.route("", methods=["DELETE"])
 @blp.arguments(DeleteBody)
 @blp.response(200, DeleteResultSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def delete_conversation(body):
     """Delete a conversation and its messages for good.
 
@@ -170,7 +155,6 @@ def delete_conversation(body):
 
 @blp.route("/all", methods=["DELETE"])
 @blp.response(200, DeleteResultSchema)
-@errors(blp)
 def delete_all():
     """Delete every conversation of the caller, with their messages."""
     return _deleted_body(deletion.hard_delete_all(mongo.db, current_scope()))
@@ -178,7 +162,7 @@ def delete_all():
 
 @blp.route("/gen_title/<conversation_id>")
 @blp.response(200, TitleSchema)
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def gen_title(conversation_id):
     """The conversation's generated title, waiting for it if need be.
 
@@ -196,7 +180,7 @@ def gen_title(conversation_id):
 @blp.route("/fork", methods=["POST"])
 @blp.arguments(ForkRequest)
 @blp.response(200, CopySchema)
-@errors(blp, 400, 403, 404, 429)
+@blp.errors(400, 403, 404, 429)
 @fork_limits
 def fork(body):
     """Fork a conversation from a message into a new conversation.
@@ -223,7 +207,7 @@ def fork(body):
 @blp.route("/duplicate", methods=["POST"])
 @blp.arguments(DuplicateRequest)
 @blp.response(201, CopySchema)
-@errors(blp, 400, 403, 404, 429)
+@blp.errors(400, 403, 404, 429)
 @fork_limits
 def duplicate(body):
     """Copy a conversation with every branch, under `title` or the original's title."""

@@ -7,19 +7,19 @@ from marshmallow import Schema, fields, validate
 
 from ...core import feedback, message_edits, messages
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from ..bodies import JsonBlueprint
-from .docs import errors
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
+from . import LIBRECHAT
 from .schemas import LibreChatMessageSchema, Request, Wire
 
-blp = require_auth(
-    JsonBlueprint(
-        "librechat_message_edits",
-        __name__,
-        url_prefix="/api/messages",
-        description="LibreChat: one message — read, edit (text or one content part), delete, "
-        "feedback.",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_message_edits",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: messages",
+    url_prefix="/api/messages",
+    description="LibreChat: one message — read, edit (text or one content part), delete, feedback.",
+    errors={409: "The message kept changing under concurrent edits; try again."},
 )
 
 
@@ -57,7 +57,7 @@ class MessageFeedbackResultSchema(Wire):
 
 @blp.route("/<conversation_id>/<message_id>")
 @blp.response(200, LibreChatMessageSchema(many=True))
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def get_message(conversation_id, message_id):
     """One message of a conversation, in a list as LibreChat answers it."""
     return [messages.get(mongo.db, current_scope(), conversation_id, message_id)]
@@ -66,7 +66,7 @@ def get_message(conversation_id, message_id):
 @blp.route("/<conversation_id>/<message_id>", methods=["PUT"])
 @blp.arguments(MessageEditRequest)
 @blp.response(200, LibreChatMessageSchema)
-@errors(blp, 400, 403, 404, 409)
+@blp.errors(400, 403, 404, 409)
 def edit_message(body, conversation_id, message_id):
     """Edit a message's text, or with `index` the text of one content part.
 
@@ -82,7 +82,7 @@ def edit_message(body, conversation_id, message_id):
 
 @blp.route("/<conversation_id>/<message_id>", methods=["DELETE"])
 @blp.response(204)
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def delete_message(conversation_id, message_id):
     """Delete one message; its children stay (as roots of their branch), and the
     conversation's message count and token and cost totals drop by what it carried."""
@@ -92,7 +92,7 @@ def delete_message(conversation_id, message_id):
 @blp.route("/<conversation_id>/<message_id>/feedback", methods=["PUT"])
 @blp.arguments(MessageFeedbackRequest)
 @blp.response(200, MessageFeedbackResultSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def rate_message(body, conversation_id, message_id):
     """Rate a message (thumbs up or down, a reason tag, an optional comment), or clear it."""
     return feedback.set_feedback(

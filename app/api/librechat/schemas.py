@@ -11,21 +11,41 @@ from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
 from ...core.forking import OPTIONS
-from ...core.listing import LIST_LIMIT_MAX
+from ...core.limits import SOURCE_MAX, TAG_MAX
+from ...core.listing import LIST_LIMIT_MAX, ListFilter
+from ...core.pagination import Sort
+from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
-from ...core.validation import TAG_MAX, TITLE_MAX
-from ..fields import UtcDateTime
+from ...core.validation import TITLE_MAX
+from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
 
-ID = validate.Length(1, 200)
+SORT_FIELDS = {
+    "updatedAt": "updated_at",
+    "createdAt": "created_at",
+    "title": "title",
+    "archivedAt": "archived_at",
+}
 
 
 def required_id(**kwargs) -> fields.String:
-    return fields.String(required=True, validate=ID, **kwargs)
+    return fields.String(required=True, validate=ID_LENGTH, **kwargs)
 
 
 class Request(Schema):
     class Meta:
         unknown = EXCLUDE
+
+
+class LibreChatErrorSchema(Schema):
+    """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
+
+    error = fields.String(metadata={"example": "Conversation not found"})
+    message = fields.String(
+        metadata={
+            "description": "With 401 and 403 only.",
+            "example": "You don't have access to this conversation",
+        }
+    )
 
 
 class Wire(Schema):
@@ -107,25 +127,28 @@ class ListQuerySchema(Request):
     isArchived = fields.Boolean(load_default=False, metadata={"description": "Archived only."})
     pinned = fields.Boolean(metadata={"description": "Only pinned (true) or unpinned (false)."})
     tags = fields.List(
-        fields.String(validate=validate.Length(1, TAG_MAX)),
+        fields.String(validate=TAG_LENGTH),
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
     tags_brackets = fields.List(
-        fields.String(validate=validate.Length(1, TAG_MAX)),
+        fields.String(validate=TAG_LENGTH),
         data_key="tags[]",
         metadata={"description": "The same as `tags`, in axios's array format."},
     )
-    search = fields.String(validate=validate.Length(1, 200))
-    sortBy = fields.String(
-        load_default="updatedAt",
-        validate=validate.OneOf(("updatedAt", "createdAt", "title", "archivedAt")),
-    )
+    search = fields.String(validate=validate.Length(1, QUERY_MAX))
+    sortBy = fields.String(load_default="updatedAt", validate=validate.OneOf(tuple(SORT_FIELDS)))
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
 
     @post_load
-    def both_tag_formats(self, data, **kwargs):
-        data["tags"] = [*data.get("tags", ()), *data.pop("tags_brackets", ())]
-        return data
+    def _to_core(self, data: dict, **kwargs) -> dict:
+        """``selection`` (a core ``ListFilter``) and ``sort``, beside paging and ``search``."""
+        selection = ListFilter(
+            statuses=("archived",) if data.pop("isArchived") else ("active",),
+            pinned=data.pop("pinned", None),
+            tags=(*(data.pop("tags", None) or ()), *data.pop("tags_brackets", ())),
+        )
+        sort = Sort(SORT_FIELDS[data.pop("sortBy")], data.pop("sortDirection"))
+        return {**data, "selection": selection, "sort": sort}
 
 
 class ConvoPageSchema(Schema):
@@ -153,9 +176,9 @@ class PinArg(Request):
 
 class DeleteArg(Request):
     conversationId = required_id()
-    source = fields.String(validate=validate.Length(max=64))
-    thread_id = fields.String(allow_none=True, validate=ID)
-    endpoint = fields.String(allow_none=True, validate=validate.Length(max=64))
+    source = fields.String(validate=validate.Length(max=SOURCE_MAX))
+    thread_id = fields.String(allow_none=True, validate=ID_LENGTH)
+    endpoint = fields.String(allow_none=True, validate=validate.Length(max=SOURCE_MAX))
 
 
 def wrapped(arg_schema: type[Schema]) -> type[Schema]:
@@ -210,7 +233,7 @@ class ForkRequest(Request):
         },
     )
     splitAtTarget = fields.Boolean(load_default=False)
-    latestMessageId = fields.String(allow_none=True, validate=ID)
+    latestMessageId = fields.String(allow_none=True, validate=ID_LENGTH)
 
     @post_load
     def resolve_aliases(self, data, **kwargs):
@@ -246,7 +269,7 @@ class TagSchema(Wire):
 
 
 class TagRequest(Request):
-    tag = fields.String(required=True, validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(required=True, validate=TAG_LENGTH)
 
 
 class TagCreateRequest(TagRequest):
@@ -266,7 +289,7 @@ class TagCreateRequest(TagRequest):
 
 
 class TagUpdateRequest(Request):
-    tag = fields.String(validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(validate=TAG_LENGTH)
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     position = fields.Integer(strict=True, validate=validate.Range(min=0))
 
@@ -288,3 +311,20 @@ class TagPageSchema(Schema):
     pageSize = fields.Integer(attribute="page_size")
     pages = fields.Integer()
     total = fields.Integer()
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class ImportQuerySchema(Schema):
+    allowDuplicates = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Import conversations even if they were imported before."},
+    )
+
+
+class ImportedSchema(Schema):
+    message = fields.String(metadata={"example": "Conversation(s) imported successfully"})
+    conversations = fields.Integer(metadata={"description": "Conversations imported."})
+    messages = fields.Integer(metadata={"description": "Messages imported."})
+    skipped = fields.Integer(metadata={"description": "Conversations imported before."})

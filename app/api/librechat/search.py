@@ -4,22 +4,23 @@
 from __future__ import annotations
 
 from flask import current_app
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ...core import messages, search
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from ..bodies import JsonBlueprint
-from .docs import errors
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
+from . import LIBRECHAT
 from .schemas import LibreChatMessageSchema, Request
 
-blp = require_auth(
-    JsonBlueprint(
-        "librechat_search",
-        __name__,
-        url_prefix="/api",
-        description="LibreChat: message search, and a conversation's messages page by page.",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_search",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: search",
+    url_prefix="/api",
+    description="LibreChat: message search, and a conversation's messages page by page.",
+    errors={503: "`SEARCH_BACKEND=text` needs a MongoDB server."},
 )
 
 
@@ -45,6 +46,11 @@ class LibreChatMessageQuery(Request):
     )
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
 
+    @validates_schema
+    def cursor_of_a_listing(self, data, **kwargs):
+        if "cursor" in data and not ({"conversationId", "search"} & set(data)):
+            raise ValidationError("a cursor continues a conversationId or search listing", "cursor")
+
 
 class LibreChatSearchHitSchema(LibreChatMessageSchema):
     title = fields.String(metadata={"description": "The conversation's title."})
@@ -58,7 +64,6 @@ class LibreChatMessagePageSchema(Schema):
 
 @blp.route("/search/enable")
 @blp.response(200, description="`true`: a JSON boolean.", example=True)
-@errors(blp)
 def search_enabled():
     """Search is always on (`SEARCH_BACKEND` chooses how it matches)."""
     return True
@@ -67,7 +72,7 @@ def search_enabled():
 @blp.route("/messages")
 @blp.arguments(LibreChatMessageQuery, location="query")
 @blp.response(200, LibreChatMessagePageSchema)
-@errors(blp, 400, 403, 404, 503)
+@blp.errors(400, 403, 404, 503)
 def list_or_search_messages(args):
     """A page of one conversation's messages (`conversationId`), or of the caller's
     messages matching `search` with their conversation's title; else nothing.

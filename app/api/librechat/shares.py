@@ -8,37 +8,40 @@ from marshmallow import Schema, fields, validate
 
 from ...core import search, shares
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from ..bodies import JsonBlueprint
-from ..docs import error_responses
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
 from ..fields import UtcDateTime
 from ..limits import fork_limits, share_read_limit
-from . import LibreChatErrorSchema
-from .docs import errors
+from . import LIBRECHAT
 from .schemas import CopySchema, LibreChatMessageSchema, Request, Wire
 
-blp = require_auth(
-    JsonBlueprint(
-        "librechat_shares",
-        __name__,
-        url_prefix="/api/share",
-        description="LibreChat: shared links of the caller's conversations.",
-    )
+SHARE_ERRORS = {
+    404: '`{"error": "Share not found"}`: no such link (or not yours), deleted or refreshed, '
+    "or its conversation deleted.",
+    409: '`{"error": "Share already exists"}` for this conversation (and target message).',
+    503: "`SEARCH_BACKEND=text` needs a MongoDB server.",
+}
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_shares",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: shared links",
+    url_prefix="/api/share",
+    description="LibreChat: shared links of the caller's conversations.",
+    errors=SHARE_ERRORS,
 )
-public_blp = JsonBlueprint(
+public_blp: DialectBlueprint = DialectBlueprint(
     "librechat_public_share",
     __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: shared links",
     url_prefix="/api/share",
     description="LibreChat: a shared conversation as anyone with the link sees it (no token).",
-)
-public_errors = error_responses(
-    public_blp,
-    LibreChatErrorSchema,
-    {
-        404: '`{"error": "Share not found"}`: no such link, deleted, refreshed, or its '
-        "conversation deleted.",
+    errors={
+        **SHARE_ERRORS,
         429: "Too many reads from this IP (SHARE_IP_MAX per SHARE_IP_WINDOW); see `Retry-After`.",
     },
+    public=True,
 )
 
 
@@ -115,7 +118,7 @@ class SharedConversationSchema(Schema):
 @blp.route("")
 @blp.arguments(ShareListQuery, location="query")
 @blp.response(200, ShareLinkPageSchema)
-@errors(blp, 400, 503)
+@blp.errors(400, 503)
 def list_links(args):
     """The caller's shared links, keyset-paged, newest first (or by `title`)."""
     page = shares.page(
@@ -134,7 +137,7 @@ def list_links(args):
 
 @blp.route("/link/<conversation_id>")
 @blp.response(200, ShareLinkStatusSchema)
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def get_link(conversation_id):
     """The share of a conversation: `success: false` and `shareId: null` when there is none."""
     share = shares.link_for(mongo.db, current_scope(), conversation_id)
@@ -148,7 +151,7 @@ def get_link(conversation_id):
 @blp.route("/<conversation_id>", methods=["POST"])
 @blp.arguments(ShareCreateRequest)
 @blp.response(200, ShareLinkSchema)
-@errors(blp, 400, 403, 404, 409)
+@blp.errors(400, 403, 404, 409)
 def create_link(body, conversation_id):
     """Share a conversation: a snapshot of its messages (with `targetMessageId`, those no
     deeper than it). 409 if it is shared already."""
@@ -157,7 +160,7 @@ def create_link(body, conversation_id):
 
 @blp.route("/<share_id>", methods=["PATCH"])
 @blp.response(200, ShareLinkSchema)
-@errors(blp, 404)
+@blp.errors(404)
 def refresh_link(share_id):
     """Share the conversation as it is now, under a new share id (the old link stops)."""
     return shares.refresh(mongo.db, current_scope(), share_id)
@@ -165,7 +168,7 @@ def refresh_link(share_id):
 
 @blp.route("/<share_id>", methods=["DELETE"])
 @blp.response(200, ShareDeletedSchema)
-@errors(blp, 404)
+@blp.errors(404)
 def delete_link(share_id):
     """Delete a shared link; it stops working at once."""
     deleted = shares.delete(mongo.db, current_scope(), share_id)
@@ -175,7 +178,7 @@ def delete_link(share_id):
 
 @blp.route("/<share_id>/fork", methods=["POST"])
 @blp.response(200, CopySchema)
-@errors(blp, 404, 429)
+@blp.errors(404, 429)
 @fork_limits
 def fork_shared(share_id):
     """Copy a shared conversation into a new conversation of the caller."""
@@ -185,8 +188,7 @@ def fork_shared(share_id):
 
 @public_blp.route("/<share_id>")
 @public_blp.response(200, SharedConversationSchema)
-@public_blp.doc(security=[])
-@public_errors(404, 429)
+@public_blp.errors(404, 429)
 @share_read_limit
 def read_shared(share_id):
     """A shared conversation as anyone with the link sees it; no token needed.

@@ -18,8 +18,6 @@ from contextlib import contextmanager
 
 from flask import current_app
 
-from ...core import titles
-
 KEY = "librechat_title_waiters"
 
 
@@ -39,6 +37,6 @@ def wait_schedule() -> Iterator[tuple[float, ...]]:
         yield ()
         return
     try:
-        yield titles.parse_schedule(config["TITLE_WAIT_SCHEDULE"])
+        yield config["TITLE_WAIT_SCHEDULE"]
     finally:
         slots.release()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from ...core import conversations, deletion, listing, transcripts
 from ...core.errors import Forbidden
-from ...core.pagination import Sort
 from ...extensions import mongo
 from ..auth import current_scope
-from ..docs import error_responses
-from . import blp
-from .schemas import (
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
+from .schemas.conversations import (
     ConversationCreateSchema,
     ConversationDetailEnvelopeSchema,
     ConversationDetailQuerySchema,
@@ -19,40 +18,21 @@ from .schemas import (
     DeletedEnvelopeSchema,
     DeleteQuerySchema,
     ListQuerySchema,
-    PlatformErrorSchema,
 )
 
-ERRORS = {
-    400: "Bad cursor, filter or value.",
-    401: "Missing or invalid token.",
-    403: "Not allowed for this token (admin-only option).",
-    404: "No such conversation in the caller's reach.",
-    409: "Conflicting state (e.g. an id already in use).",
-    422: "The query string or body failed validation.",
-}
-
-
-documents_errors = error_responses(blp, PlatformErrorSchema, ERRORS)
+blp: DialectBlueprint = DialectBlueprint(
+    "v1_conversations",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: conversations",
+    url_prefix="/v1/conversations",
+    description="Platform API: list, create, read, change and delete conversations.",
+)
 
 
 def page_body(page) -> dict:
     """The ``{data, has_more, next_cursor}`` body of a keyset page."""
     return {"data": page.items, "has_more": page.has_more, "next_cursor": page.next_cursor}
-
-
-def list_filter(args: dict) -> listing.ListFilter:
-    """The core selection a list or search query string describes."""
-    status = args.get("status")
-    return listing.ListFilter(
-        statuses=(status,) if status else ("active", "archived"),
-        tags=(args["tag"],) if args.get("tag") else (),
-        source=args.get("source"),
-        assistant_id=args.get("assistant_id"),
-        created_after=args.get("created_after"),
-        created_before=args.get("created_before"),
-        updated_after=args.get("updated_after"),
-        updated_before=args.get("updated_before"),
-    )
 
 
 def scope_for(args: dict):
@@ -64,7 +44,7 @@ def scope_for(args: dict):
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConversationPageSchema)
-@documents_errors(400, 401, 403, 422)
+@blp.errors(400, 403, 422)
 def list_conversations(args):
     """List the caller's conversations, newest first, one keyset page at a time.
 
@@ -74,8 +54,8 @@ def list_conversations(args):
     page = listing.list_page(
         mongo.db,
         scope_for(args),
-        list_filter(args),
-        sort=Sort(args["sort"], args["order"]),
+        args["selection"],
+        sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
     )
@@ -85,7 +65,7 @@ def list_conversations(args):
 @blp.route("", methods=["POST"])
 @blp.arguments(ConversationCreateSchema)
 @blp.response(201, ConversationEnvelopeSchema)
-@documents_errors(400, 401, 404, 409, 422)
+@blp.errors(400, 404, 409, 422)
 def create_conversation(body):
     """Create a conversation, optionally with its first messages.
 
@@ -99,7 +79,7 @@ def create_conversation(body):
 @blp.route("/<conversation_id>")
 @blp.arguments(ConversationDetailQuerySchema, location="query")
 @blp.response(200, ConversationDetailEnvelopeSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def get_conversation(args, conversation_id):
     """A conversation with a page of its messages (or only its current thread).
 
@@ -122,7 +102,7 @@ def get_conversation(args, conversation_id):
 @blp.route("/<conversation_id>", methods=["PATCH"])
 @blp.arguments(ConversationPatchSchema)
 @blp.response(200, ConversationEnvelopeSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def update_conversation(body, conversation_id):
     """Change title, merge metadata, replace tags, or change status.
 
@@ -136,7 +116,7 @@ def update_conversation(body, conversation_id):
 @blp.route("/<conversation_id>", methods=["DELETE"])
 @blp.arguments(DeleteQuerySchema, location="query")
 @blp.response(200, DeletedEnvelopeSchema)
-@documents_errors(401, 403, 404, 422)
+@blp.errors(403, 404, 422)
 def delete_conversation(args, conversation_id):
     """Soft-delete a conversation (hidden from lists, restorable with `status: active`).
 

@@ -9,10 +9,10 @@ import ijson
 
 from ..clock import parse_time
 from ..errors import Invalid
+from ..limits import ID_MAX
 from ..validation import check_storable
 
 MISSING = object()
-ID_MAX = 200
 
 
 class Record:
@@ -40,7 +40,7 @@ class Record:
         return value
 
     def identifier(self, key: str, *, required: bool = False) -> str | None:
-        """An id from the file: a string (or number) of 1-200 characters."""
+        """An id from the file: a string (or number) of 1-``ID_MAX`` characters."""
         value = self.text(key, required=required)
         if value is not None and not 0 < len(value) <= ID_MAX:
             raise self.fail(key, f"an id of 1-{ID_MAX} characters")

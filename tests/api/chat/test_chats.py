@@ -1,4 +1,4 @@
-"""/chat/ (seed 003): exact envelopes for list, rename and archive, and errors."""
+"""/chat/: exact envelopes for list, rename and archive, and errors."""
 
 from datetime import timedelta
 

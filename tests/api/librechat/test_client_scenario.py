@@ -16,7 +16,6 @@ from urllib.parse import quote
 import jwt as pyjwt
 import pytest
 
-from app import create_app
 from app.core import conversations, messages
 from app.core.scope import Scope
 from tests.conftest import TEST_SECRET
@@ -51,12 +50,10 @@ class LibreChatClient:
 
 
 @pytest.fixture
-def app(app_config):
-    settings = {k: v for k, v in app_config.items() if k != "JWT_SECRET_KEY"}  # JWT_SECRET
-    application = create_app({**settings, "JWT_IDENTITY_CLAIM": "id"})
-    yield application
-    store = application.extensions["mongo"]
-    store.client.drop_database(app_config["MONGO_DB"])
+def app_config(app_config):
+    """No JWT_SECRET_KEY: the secret comes as LibreChat names it (``librechat_secret``)."""
+    settings = {k: v for k, v in app_config.items() if k != "JWT_SECRET_KEY"}
+    return {**settings, "JWT_IDENTITY_CLAIM": "id"}
 
 
 @pytest.fixture(autouse=True)

@@ -120,6 +120,9 @@ def test_pages_of_a_conversation_and_one_by_id(client, as_alice, as_bob, convo, 
         "messages": [],
         "nextCursor": None,
     }
+    stray = client.get(f"/api/messages?{cursor[1:]}", headers=as_alice)
+    message = "cursor: a cursor continues a conversationId or search listing"
+    assert_librechat_error(stray, 400, message)
     foreign = client.get(f"/api/messages?conversationId={conversation['_id']}", headers=as_bob)
     assert_librechat_error(foreign, 403, FOREIGN)
 

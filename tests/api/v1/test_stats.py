@@ -1,4 +1,4 @@
-"""/v1/conversations/stats: seed 001's exact shape, figures checked against hand counts."""
+"""/v1/conversations/stats: the exact shape, figures checked against hand counts."""
 
 from datetime import datetime
 

@@ -171,6 +171,7 @@ def test_erasure_is_admin_only(client, auth, history, app_db):
     assert app_db.conversations.count_documents({"user_id": "alice"}) == 2
 
 
+@pytest.mark.own_app  # adds routes
 def test_static_export_paths_are_not_shadowed_by_id_routes(app, client, auth, history):
     """Catch-all ``<id>`` routes (as other route groups add) must not swallow ours."""
     app.add_url_rule("/v1/conversations/<a>/<b>/<c>", "catch3", lambda a, b, c: "shadowed")
