@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import current_app, request
 from flask_smorest.fields import Upload
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from ..core import importers
 from ..core.errors import PayloadTooLarge
@@ -20,10 +20,25 @@ class ImportFileSchema(Schema):
     file = Upload(
         required=True,
         metadata={
-            "description": "A LibreChat, ChatGPT (JSON or ZIP), Claude, chatbot-ui or "
-            "Colloquy export."
+            "description": "A LibreChat, ChatGPT (JSON or ZIP), Claude, Open WebUI, chatbot-ui "
+            "or Colloquy export."
         },
     )
+
+
+class RejectedSchema(Schema):
+    """A conversation of the file left out, and why."""
+
+    index = fields.Integer(metadata={"description": "Its position in the file (or ZIP member)."})
+    title = fields.String(allow_none=True)
+    id = fields.String(allow_none=True, metadata={"description": "Its id in the file."})
+    reason = fields.String(
+        metadata={"example": "conversation 2 (\"Trip\"): field 'mapping' must be an object"}
+    )
+
+
+def rejected(report: importers.ImportReport) -> list[dict]:
+    return [item.as_dict() for item in report.rejected]
 
 
 def max_file_bytes() -> int:
@@ -52,9 +67,11 @@ def capped_upload(view):
     return capped
 
 
-def import_upload(scope: Scope, upload, duplicates: bool) -> importers.ImportReport:
+def import_upload(
+    scope: Scope, upload, duplicates: bool, strict: bool = False
+) -> importers.ImportReport:
     """Import an uploaded file (a werkzeug ``FileStorage``) for ``scope``'s user."""
     limits = importers.Limits(max_file_bytes=max_file_bytes())
     return importers.import_file(
-        mongo.db, scope, upload.stream, duplicates=duplicates, limits=limits
+        mongo.db, scope, upload.stream, duplicates=duplicates, strict=strict, limits=limits
     )

@@ -126,7 +126,10 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
 
 
 def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    """A message of ``conversation`` as stored, with its token count (append, import)."""
+    """A message of ``conversation`` as stored, with its token count (append, import).
+
+    ``new`` has passed ``validate`` (its metadata among the rest) before this is called.
+    """
     document = _document(conversation, new, message_id, parent, seq, now)
     document.update(_token_fields(conversation, new, document["text"]))
     return document
@@ -170,7 +173,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "cost_cents": new.cost_cents,
         "is_pinned": False,
         "compacted_by": None,
-        "metadata": merge_metadata({}, new.metadata or {}),
+        "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
         "created_at": now,
     }
 

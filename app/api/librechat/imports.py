@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from ..limits import import_limits
-from ..uploads import ImportFileSchema, capped_upload, import_upload
+from ..uploads import ImportFileSchema, capped_upload, import_upload, rejected
 from . import LIBRECHAT
 from .schemas import ImportedSchema, ImportQuerySchema
 
@@ -17,7 +17,8 @@ blp: DialectBlueprint = DialectBlueprint(
     url_prefix="/api/convos",
     description="LibreChat: import conversations from an export file.",
     errors={
-        400: "No `file`, or a malformed or unknown format: the message names the "
+        400: "No `file`; a file that is not JSON of a known format or is nested too deeply; "
+        "every conversation malformed (or one, with `strict=true`): the message names the "
         "conversation and field.",
         409: "The file holds ids that already exist.",
         413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
@@ -38,14 +39,18 @@ def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
 
     Reads LibreChat, ChatGPT (`conversations.json` or the ZIP), Claude,
-    chatbot-ui and Colloquy exports, detected from the content. All or
-    nothing: a file that fails part-way leaves nothing behind. Conversations
-    imported before are skipped unless `allowDuplicates=true`.
+    Open WebUI, chatbot-ui and Colloquy exports, detected from the content.
+    Each conversation is all or nothing: malformed ones are left out and
+    listed in `rejected` (index, title, id, reason), the rest are imported;
+    with `strict=true` one malformed conversation fails the whole file. A file
+    that fails leaves nothing behind. Conversations imported before are
+    skipped unless `allowDuplicates=true`.
     """
-    report = import_upload(current_scope(), files["file"], args["allowDuplicates"])
+    report = import_upload(current_scope(), files["file"], args["allowDuplicates"], args["strict"])
     return {
         "message": "Conversation(s) imported successfully",
         "conversations": report.conversations,
         "messages": report.messages,
         "skipped": report.skipped,
+        "rejected": rejected(report),
     }

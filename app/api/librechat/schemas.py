@@ -18,6 +18,7 @@ from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
 from ...core.validation import TITLE_MAX
 from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
+from ..uploads import RejectedSchema
 
 SORT_FIELDS = {
     "updatedAt": "updated_at",
@@ -321,6 +322,10 @@ class ImportQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Import conversations even if they were imported before."},
     )
+    strict = fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
+    )
 
 
 class ImportedSchema(Schema):
@@ -328,3 +333,7 @@ class ImportedSchema(Schema):
     conversations = fields.Integer(metadata={"description": "Conversations imported."})
     messages = fields.Integer(metadata={"description": "Messages imported."})
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
+    rejected = fields.List(
+        fields.Nested(RejectedSchema),
+        metadata={"description": "Malformed conversations left out, with the reason."},
+    )

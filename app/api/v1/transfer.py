@@ -14,7 +14,7 @@ from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from ..errors import PLATFORM
 from ..limits import import_limits
-from ..uploads import ImportFileSchema, capped_upload, import_upload
+from ..uploads import ImportFileSchema, capped_upload, import_upload, rejected
 from .schemas.transfer import (
     ErasedResponseSchema,
     ExportDocumentSchema,
@@ -31,8 +31,9 @@ blp: DialectBlueprint = DialectBlueprint(
     url_prefix="/v1",
     description="Platform API: import and export conversations, GDPR export and erasure.",
     errors={
-        400: "A malformed or unknown import file (the message names the conversation and "
-        "field), or an unusable user id.",
+        400: "An import file that is not JSON of a known format or is nested too deeply, or "
+        "whose every conversation is malformed (or one, with `strict=true`); the message "
+        "names the conversation and field. Or an unusable user id.",
         403: "Another user's data, and the token is not an admin's.",
         409: "The file holds ids that already exist.",
         413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
@@ -66,11 +67,13 @@ def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
 
     Same core as LibreChat's `/api/convos/import`: LibreChat, ChatGPT (JSON or
-    ZIP), Claude, chatbot-ui and Colloquy exports, detected from the content,
-    all or nothing; earlier imports are skipped unless `duplicates=true`.
+    ZIP), Claude, Open WebUI, chatbot-ui and Colloquy exports, detected from
+    the content. Each conversation is all or nothing: malformed ones are left
+    out and listed in `rejected`; `strict=true` fails the whole file instead.
+    Earlier imports are skipped unless `duplicates=true`.
     """
-    report = import_upload(current_scope(), files["file"], args["duplicates"])
-    return {"data": report}
+    report = import_upload(current_scope(), files["file"], args["duplicates"], args["strict"])
+    return {"data": {**vars(report), "rejected": rejected(report)}}
 
 
 @blp.route("/conversations/<conversation_id>/export")

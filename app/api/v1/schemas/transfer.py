@@ -5,12 +5,17 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ....core import exports
+from ...uploads import RejectedSchema
 
 
 class ImportQuerySchema(Schema):
     duplicates = fields.Boolean(
         load_default=False,
         metadata={"description": "Import conversations even if they were imported before."},
+    )
+    strict = fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
     )
 
 
@@ -22,6 +27,10 @@ class ImportReportSchema(Schema):
     skipped = fields.Integer(metadata={"description": "Conversations imported before."})
     empty = fields.Integer(metadata={"description": "Conversations without a visible message."})
     tags = fields.Integer()
+    rejected = fields.List(
+        fields.Nested(RejectedSchema),
+        metadata={"description": "Malformed conversations left out, with the reason."},
+    )
 
 
 class ImportResponseSchema(Schema):
