@@ -93,6 +93,7 @@ class Config:
     JWT_PRIVATE_KEY: str | None = None
     JWT_ALGORITHM: str = setting("HS256", choices=JWT_ALGORITHMS)
     JWT_ACCESS_TOKEN_HOURS: int = setting(24, minimum=1)
+    JWT_IDENTITY_CLAIM: str = "sub"  # the claim naming the user; LibreChat's tokens use "id"
     JWT_MAX_LIFETIME_HOURS: float = 168.0  # tokens living longer (exp - iat) are refused
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
@@ -109,6 +110,7 @@ class Config:
     TITLE_WAIT_SCHEDULE: tuple[float, ...] = setting(
         titles.WAIT_SCHEDULE, parse=titles.parse_schedule
     )
+    TITLE_WAITERS_MAX: int = 2  # gen_title calls that may wait at once per process
     IDEMPOTENCY_WAIT_SECONDS: float = idempotency.WAIT_SECONDS
     MAX_CONTENT_LENGTH: int = setting(300 * 1024 * 1024, minimum=1)
     CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = setting(importers.DEFAULT_MAX_BYTES, minimum=1)
@@ -120,6 +122,8 @@ class Config:
     FORK_IP_WINDOW: int = setting(1, minimum=1)
     FORK_USER_MAX: int = setting(7, minimum=1)
     FORK_USER_WINDOW: int = setting(1, minimum=1)
+    SHARE_IP_MAX: int = setting(60, minimum=1)  # public shared-link reads per IP per window
+    SHARE_IP_WINDOW: int = setting(1, minimum=1)
     TESTING: bool = False
 
     @property
@@ -142,6 +146,8 @@ class Config:
         """
         env = os.environ if env is None else env
         given: dict[str, Any] = {n: env[n] for n in cls.names() if env.get(n, "") != ""}
+        if "JWT_SECRET_KEY" not in given and env.get("JWT_SECRET"):  # LibreChat's name
+            given["JWT_SECRET_KEY"] = env["JWT_SECRET"]
         given.update(overrides or {})
         values: dict[str, Any] = {}
         problems: list[str] = []

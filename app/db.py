@@ -104,6 +104,12 @@ INDEXES: dict[str, list[IndexModel]] = {
             ("_id", ASCENDING),
             name="scope_status_title",
         ),
+        _scoped(
+            ("status", ASCENDING),
+            ("archived_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="scope_status_archived",
+        ),
         # tag filter and tag counts (aggregation over the user's conversations)
         _scoped(("tags", ASCENDING), name="scope_tags"),
         # admin lists across the workspace, and workspace-wide stats
@@ -156,6 +162,30 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         # keys are remembered for a day
         IndexModel([("created_at", ASCENDING)], name="created_ttl", expireAfterSeconds=86_400),
+    ],
+    "shares": [
+        # the public read of a link
+        IndexModel([("share_id", ASCENDING)], name="share_id_unique", unique=True),
+        # one share per conversation and target message; a conversation's link
+        _scoped(
+            ("conversation_id", ASCENDING),
+            ("target_message_id", ASCENDING),
+            name="scope_conversation_target_unique",
+            unique=True,
+        ),
+        # a user's links sorted by creation or title (keyset pages)
+        _scoped(
+            ("is_public", ASCENDING),
+            ("created_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="scope_public_created",
+        ),
+        _scoped(
+            ("is_public", ASCENDING),
+            ("title", ASCENDING),
+            ("_id", ASCENDING),
+            name="scope_public_title",
+        ),
     ],
     "tags": [
         _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),

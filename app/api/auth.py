@@ -1,10 +1,11 @@
 """Bearer-JWT authentication and the caller's ``Scope``.
 
-``sub`` is the user id; optional claims ``workspace`` (default ``default``)
-and ``role`` (``user`` or ``admin``). Every token must expire: ``exp`` is
-required, at most ``JWT_MAX_LIFETIME_HOURS`` after ``iat`` (or after now, for
-a token without ``iat``). The scheme is case-insensitive (``bearer`` works).
-Failures answer 401 in the calling dialect's error shape.
+The user id is the ``JWT_IDENTITY_CLAIM`` claim (``sub`` by default; ``id``
+for tokens a LibreChat deployment signs); optional claims ``workspace``
+(default ``default``) and ``role`` (``user`` or ``admin``). Every token must
+expire: ``exp`` is required, at most ``JWT_MAX_LIFETIME_HOURS`` after ``iat``
+(or after now, for a token without ``iat``). The scheme is case-insensitive
+(``bearer`` works). Failures answer 401 in the calling dialect's error shape.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ def configure_jwt(jwt: JWTManager) -> None:
     )
 
 
-def scope_from_claims(claims: dict) -> Scope:
+def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     """The ``Scope`` a verified token grants; ``Unauthenticated`` if its claims are unusable."""
-    user_id = claims.get("sub")
+    user_id = claims.get(identity_claim)
     workspace = claims.get("workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
-    for name, value in (("sub", user_id), ("workspace", workspace)):
+    for name, value in ((identity_claim, user_id), ("workspace", workspace)):
         if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
             raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
@@ -90,7 +91,7 @@ def authenticate() -> None:
         return
     claims = get_jwt()
     check_lifetime(claims, current_app.config["JWT_MAX_LIFETIME_HOURS"], time.time())
-    g.scope = scope_from_claims(claims)
+    g.scope = scope_from_claims(claims, current_app.config["JWT_IDENTITY_CLAIM"])
 
 
 def require_auth(blueprint: AnyBlueprint) -> AnyBlueprint:
@@ -111,7 +112,8 @@ def mint_token(
 
     ``ValueError`` if ``hours`` is over ``JWT_MAX_LIFETIME_HOURS`` (the token would be refused).
     """
-    scope_from_claims({"sub": user_id, "workspace": workspace, "role": role})
+    claim = current_app.config["JWT_IDENTITY_CLAIM"]
+    scope_from_claims({claim: user_id, "workspace": workspace, "role": role}, claim)
     max_hours = current_app.config["JWT_MAX_LIFETIME_HOURS"]
     if hours > max_hours:
         raise ValueError(f"{hours:g} hours is over JWT_MAX_LIFETIME_HOURS ({max_hours:g})")

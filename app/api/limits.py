@@ -7,8 +7,9 @@ shared by every route that carries the same decorator (the LibreChat and v1
 import routes count together). A breach answers 429 with ``Retry-After`` in
 the dialect's error shape, and a refused request spends no quota: what it took
 from its other limit is given back. Only 429 and 503 answers carry
-``Retry-After``. Storage: ``RATELIMIT_STORAGE_URI`` (memory by default, fresh
-for each app).
+``Retry-After``. The public read of a shared link has only a per-IP limit
+(``SHARE_IP_MAX`` per ``SHARE_IP_WINDOW``). Storage: ``RATELIMIT_STORAGE_URI``
+(memory by default, fresh for each app).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from ..extensions import limiter
 
 
 def user_key() -> str:
-    """The caller's user (workspace and ``sub`` of the token), else the IP address."""
+    """The caller's user (workspace and identity claim of the token), else the IP address."""
     try:
         verify_jwt_in_request(optional=True)
         claims = get_jwt()
     except Exception:  # an invalid token: authentication will answer 401 anyway
         claims = {}
-    subject = claims.get("sub")
+    subject = claims.get(current_app.config["JWT_IDENTITY_CLAIM"])
     if not isinstance(subject, str) or not subject:
         return f"ip:{get_remote_address()}"
     return f"user:{claims.get('workspace', 'default')}:{subject}"
@@ -73,18 +74,23 @@ def _give_back(_breached) -> None:
         limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
 
 
+def _limit(name: str, kind: str, key: Callable[[], str], what: str):
+    """Decorator: the limit ``{name}_{kind}_MAX`` per ``{name}_{kind}_WINDOW`` by ``key``."""
+    return limiter.shared_limit(
+        _limit_value(name, kind),
+        scope=f"{name.lower()}-{kind.lower()}",
+        key_func=key,
+        error_message=f"Too many {what} requests, try again later",
+        on_breach=_give_back,
+    )
+
+
 def _limits(name: str, what: str):
     """Decorator: the per-IP and per-user limits ``{name}_IP_*`` and ``{name}_USER_*``."""
 
     def decorate(view):
         for kind, key in (("USER", user_key), ("IP", get_remote_address)):
-            view = limiter.shared_limit(
-                _limit_value(name, kind),
-                scope=f"{name.lower()}-{kind.lower()}",
-                key_func=key,
-                error_message=f"Too many {what} requests, try again later",
-                on_breach=_give_back,
-            )(view)
+            view = _limit(name, kind, key, what)(view)
         return view
 
     return decorate
@@ -92,3 +98,4 @@ def _limits(name: str, what: str):
 
 import_limits = _limits("IMPORT", "conversation import")
 fork_limits = _limits("FORK", "fork or duplicate")
+share_read_limit = _limit("SHARE", "IP", get_remote_address, "shared link")  # no user: public

@@ -146,6 +146,10 @@ def set_pinned(db, scope: Scope, conversation_id: object, pinned: bool) -> dict:
 
 
 def add_tags(db, scope: Scope, conversation_id: object, tags: list[str]) -> dict:
-    """Add tags to a conversation, keeping those it has."""
+    """Add tags to a conversation, keeping those it has: one atomic ``$addToSet``, so
+    concurrent adds and renames never undo each other (the count limit is checked first)."""
+    adding = clean_tags(tags)
     current = get_live(db, scope, conversation_id)["tags"]
-    return records.change(db, scope, conversation_id, {"tags": clean_tags([*current, *tags])})
+    clean_tags([*current, *adding])
+    each = {"$addToSet": {"tags": {"$each": adding}}}
+    return records.change(db, scope, conversation_id, {}, also=each)

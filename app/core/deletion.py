@@ -53,6 +53,7 @@ def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
     scoped = {"conversation_id": {"$in": ids}, **scope.query()}
     messages = db.messages.delete_many(scoped).deleted_count
     db.summaries.delete_many(scoped)
+    db.shares.delete_many(scoped)
     # idempotency records belong to whoever appended (perhaps an admin): match the workspace
     db.idempotency_keys.delete_many(
         {"workspace_id": scope.workspace_id, "conversation_id": {"$in": ids}}

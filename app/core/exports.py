@@ -28,7 +28,14 @@ from .scope import Scope
 
 INTERNAL_FIELDS = ("_id", "import_batch")
 FORMATS = ("json", "ndjson")
-USER_COLLECTIONS = ("messages", "summaries", "conversations", "tags", "idempotency_keys")
+USER_COLLECTIONS = (
+    "messages",
+    "summaries",
+    "conversations",
+    "tags",
+    "idempotency_keys",
+    "shares",
+)
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -169,6 +176,7 @@ class Erased:
     summaries: int
     tags: int
     idempotency_keys: int
+    shares: int
 
     def as_dict(self) -> dict:
         return asdict(self)

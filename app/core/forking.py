@@ -158,8 +158,9 @@ def clone_messages(chosen: list[dict], conversation: dict) -> tuple[list[dict], 
     return list(copies.values()), new_ids
 
 
-def _copy(db, scope: Scope, source: dict, chosen: list[dict], leaf_id, **overrides) -> Copy:
-    """Create the new conversation (fresh id and timestamps) and insert the copies."""
+def copy_into(db, scope: Scope, source: dict, chosen: list[dict], leaf_id, **overrides) -> Copy:
+    """A new conversation of the caller with ``source``'s title and settings and copies of
+    ``chosen`` (fresh ids and timestamps); its latest message is the copy of ``leaf_id``."""
     fields = {name: source.get(name) for name in SETTINGS_COPIED}
     fields.update(
         title=source["title"],
@@ -201,7 +202,7 @@ def fork(
     source, tree = _source_and_tree(db, scope, conversation_id)
     chosen, leaf = select(tree, message_id, option, split_at_target, latest_message_id)
     forked_from = {"conversation_id": source["_id"], "message_id": message_id}
-    return _copy(db, scope, source, chosen, leaf, forked_from=forked_from)
+    return copy_into(db, scope, source, chosen, leaf, forked_from=forked_from)
 
 
 def duplicate(db, scope: Scope, conversation_id: object, title: str | None = None) -> Copy:
@@ -211,4 +212,4 @@ def duplicate(db, scope: Scope, conversation_id: object, title: str | None = Non
     overrides: dict = {"forked_from": forked_from}
     if title is not None:
         overrides.update(title=title, title_source="user")
-    return _copy(db, scope, source, tree, source.get("latest_message_id"), **overrides)
+    return copy_into(db, scope, source, tree, source.get("latest_message_id"), **overrides)

@@ -22,7 +22,8 @@ from pymongo import ASCENDING, DESCENDING
 from .errors import Invalid
 from .limits import deeper_than
 
-SORT_FIELDS = ("updated_at", "created_at", "title", "seq")  # seq: messages in append order
+# seq: messages in append order; archived_at: archived conversations (set on every one of them)
+SORT_FIELDS = ("updated_at", "created_at", "title", "archived_at", "seq")
 DIRECTIONS = ("asc", "desc")
 CURSOR_MAX = 32 * 1024  # characters: a title's sort value, JSON-escaped, fits with room
 CURSOR_DEPTH_MAX = 2  # the payload object and its key object

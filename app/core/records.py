@@ -41,8 +41,16 @@ def missing(db, scope: Scope, conversation_id: str) -> Exception:
     return NotFound("Conversation not found")
 
 
-def change(db, scope: Scope, conversation_id: object, changes: dict, live: bool = True) -> dict:
-    """Apply ``$set`` changes (and bump ``updated_at``) to one conversation; return it.
+def change(
+    db,
+    scope: Scope,
+    conversation_id: object,
+    changes: dict,
+    live: bool = True,
+    also: dict | None = None,
+) -> dict:
+    """Apply ``$set`` changes (and bump ``updated_at``), plus the update operators in
+    ``also``, to one conversation in one atomic write; return it.
 
     With ``live`` a soft-deleted conversation is ``NotFound``.
     """
@@ -52,7 +60,7 @@ def change(db, scope: Scope, conversation_id: object, changes: dict, live: bool 
         query["status"] = {"$ne": "deleted"}
     updated = db.conversations.find_one_and_update(
         query,
-        {"$set": {**changes, "updated_at": utcnow()}},
+        {"$set": {**changes, "updated_at": utcnow()}, **(also or {})},
         return_document=ReturnDocument.AFTER,
     )
     if updated is None:

@@ -4,7 +4,8 @@
 conversation titles and message text. Works the same on mongomock and a real
 server; user input is always escaped, so ``.*`` or ``$gt`` are plain text.
 ``text``: a MongoDB text index (real server only; mongomock has no ``$text``).
-Pages of matches are ``listing.search_page``.
+Pages of matching conversations are ``listing.search_page``; ``message_page``
+pages matching messages themselves (LibreChat's message search).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import Invalid, Unavailable
+from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 
 BACKENDS = ("regex", "text")
@@ -108,3 +110,45 @@ def _text_matches(db, scope: Scope, text: str) -> Matches:
     except NotImplementedError as exc:  # mongomock has no $text
         raise Unavailable("the text search backend needs a MongoDB server") from exc
     return Matches(text, "text", set(titles), set(by_message))
+
+
+MESSAGE_HITS_MAX = 100
+NEWEST_FIRST = Sort("created_at", "desc")
+
+
+def message_page(
+    db, scope: Scope, text: object, *, limit: int = 25, cursor: str | None = None, backend="regex"
+) -> Page:
+    """A keyset page of the caller's messages matching ``text``, newest first, outside
+    deleted conversations; each hit carries its conversation's ``title`` and ``endpoint``."""
+    if backend not in BACKENDS:
+        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
+    if not 1 <= limit <= MESSAGE_HITS_MAX:
+        raise Invalid(f"pageSize must be between 1 and {MESSAGE_HITS_MAX}")
+    text = clean_query(text)
+    matching = {"text": pattern(text)} if backend == "regex" else {"$text": {"$search": text}}
+    deleted = db.conversations.distinct("_id", {**scope.query(), "status": "deleted"})
+    query = {**scope.query(), **matching, "conversation_id": {"$nin": deleted}}
+    try:
+        page = fetch_page(db.messages, query, NEWEST_FIRST, limit, cursor)
+    except NotImplementedError as exc:  # mongomock has no $text
+        raise Unavailable("the text search backend needs a MongoDB server") from exc
+    page.items = _with_conversations(db, scope, page.items)
+    return page
+
+
+def _with_conversations(db, scope: Scope, hits: list[dict]) -> list[dict]:
+    ids = list({hit["conversation_id"] for hit in hits})
+    found = db.conversations.find(
+        {**scope.query(), "_id": {"$in": ids}}, {"title": 1, "endpoint": 1}
+    )
+    by_id = {c["_id"]: c for c in found}
+    return [
+        {
+            **hit,
+            "title": by_id[hit["conversation_id"]].get("title"),
+            "endpoint": by_id[hit["conversation_id"]].get("endpoint"),
+        }
+        for hit in hits
+        if hit["conversation_id"] in by_id
+    ]

@@ -5,7 +5,12 @@ what the user chose about a tag; how many conversations carry it is always an
 aggregation over the user's conversations (``$unwind`` + ``$group``), never a
 stored counter, so deleting, forking, duplicating or importing cannot make a
 count stale or negative. Tags found on conversations without a document (set
-through another dialect or an import) are listed too, after the others.
+through another dialect or an import) get one when tags are listed, after the
+others, so every listed tag has an id, a position and its dates.
+
+A rename rewrites the tag in each conversation with one pipeline update, which
+MongoDB applies atomically per document, so a tag added to a conversation
+while the rename runs is never lost.
 """
 
 from __future__ import annotations
@@ -55,17 +60,25 @@ def counts(db, scope: Scope) -> dict[str, int]:
 
 
 def list_tags(db, scope: Scope) -> list[dict]:
-    """Every tag of the user with its count, by position (then name)."""
+    """Every tag of the user with its count, by position (then name).
+
+    Tags found only on conversations are given a document first, in name order.
+    """
     tally = counts(db, scope)
-    documents = list(db.tags.find(scope.query()).sort([("position", 1), ("tag", 1)]))
-    known = {d["tag"] for d in documents}
-    last = max((d.get("position") or 0 for d in documents), default=0)
-    orphans = sorted(t for t in tally if t not in known)
-    documents += [
-        {"tag": t, "description": None, "position": last + i, "created_at": None}
-        for i, t in enumerate(orphans, start=1)
-    ]
+    ensure(db, scope, sorted(tally))
+    documents = db.tags.find(scope.query()).sort([("position", 1), ("tag", 1)])
     return [{**d, "count": tally.get(d["tag"], 0)} for d in documents]
+
+
+def rebuild(db, scope: Scope) -> list[dict]:
+    """Give every tag on the user's conversations a document and number the positions
+    1, 2, 3… in their current order; return the tags with their counts."""
+    listed = list_tags(db, scope)
+    for position, tag in enumerate(listed, start=1):
+        if tag.get("position") != position:
+            db.tags.update_one({"_id": tag["_id"]}, {"$set": {"position": position}})
+            tag["position"] = position
+    return listed
 
 
 @dataclass
@@ -142,10 +155,21 @@ def _insert(db, scope: Scope, tag: str, description: str | None) -> dict:
 
 def ensure(db, scope: Scope, names: list[str]) -> None:
     """Create tag documents for names the user has none for yet."""
-    existing = {d["tag"] for d in db.tags.find({**scope.query(), "tag": {"$in": names}})}
+    query = {**scope.query(), "tag": {"$in": names}}
+    existing = {d["tag"] for d in db.tags.find(query, {"tag": 1})}
     for name in names:
         if name not in existing:
             _insert(db, scope, name, None)
+
+
+def _existing(db, scope: Scope, tag: str) -> dict:
+    """The tag's document, created if the tag is only on conversations; else ``NotFound``."""
+    document = _find(db, scope, tag)
+    if document is not None:
+        return document
+    if db.conversations.find_one({**scope.query(), "tags": tag}, {"_id": 1}) is None:
+        raise NotFound("Tag not found")
+    return _insert(db, scope, tag, None)
 
 
 def _with_count(db, scope: Scope, document: dict) -> dict:
@@ -187,9 +211,7 @@ def update(
         not isinstance(position, int) or isinstance(position, bool) or position < 0
     ):
         raise Invalid("position must be a non-negative integer")
-    if _find(db, scope, tag) is None and tag not in counts(db, scope):
-        raise NotFound("Tag not found")
-    document = _find(db, scope, tag) or _insert(db, scope, tag, None)
+    document = _existing(db, scope, tag)
     changes: dict = {"updated_at": utcnow()}
     if description is not None:
         changes["description"] = description
@@ -206,10 +228,23 @@ def update(
 def _rename(db, scope: Scope, old: str, new: str) -> str:
     if _find(db, scope, new) is not None:
         raise Conflict("Tag already exists")
-    having = {**scope.query(), "tags": old}
-    db.conversations.update_many(having, {"$addToSet": {"tags": new}})
-    db.conversations.update_many(having, {"$pull": {"tags": old}})
+    db.conversations.update_many({**scope.query(), "tags": old}, renaming(old, new))
     return new
+
+
+def renaming(old: str, new: str) -> list[dict]:
+    """A pipeline update replacing ``old`` by ``new`` in ``tags`` in place (dropping ``old``
+    where ``new`` is there already): one atomic write per conversation."""
+    old_value, new_value = {"$literal": old}, {"$literal": new}
+    replaced = {
+        "$map": {
+            "input": "$tags",
+            "in": {"$cond": [{"$eq": ["$$this", old_value]}, new_value, "$$this"]},
+        }
+    }
+    without_old = {"$filter": {"input": "$tags", "cond": {"$ne": ["$$this", old_value]}}}
+    tags = {"$cond": [{"$in": [new_value, "$tags"]}, without_old, replaced]}
+    return [{"$set": {"tags": tags, "updated_at": utcnow()}}]
 
 
 def _move(db, scope: Scope, document: dict, position: int) -> int:
@@ -231,12 +266,8 @@ def _move(db, scope: Scope, document: dict, position: int) -> int:
 def delete(db, scope: Scope, tag: object) -> dict:
     """Delete a tag and remove it from every conversation of the user."""
     tag = clean_tag(tag)
-    document = _find(db, scope, tag)
-    removed = db.conversations.update_many({**scope.query(), "tags": tag}, {"$pull": {"tags": tag}})
-    if document is None and not removed.modified_count:
-        raise NotFound("Tag not found")
-    if document is None:
-        return {"tag": tag, "description": None, "position": None, "created_at": None, "count": 0}
+    document = _existing(db, scope, tag)
+    db.conversations.update_many({**scope.query(), "tags": tag}, {"$pull": {"tags": tag}})
     db.tags.delete_one({"_id": document["_id"]})
     db.tags.update_many(
         {**scope.query(), "position": {"$gt": document.get("position") or 0}},

@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
+from . import records
 from .background import Runner
 from .clock import require_id
 from .errors import NotFound
@@ -113,7 +114,8 @@ def wait_for_title(
     """The conversation's title once it is no longer the default one.
 
     Looks now, then again after each pause of ``schedule``; raises ``NotFound``
-    if no title appeared (or the conversation is not the caller's).
+    if no title appeared or there is no such conversation, ``NotOwned`` if it is
+    another user's.
     """
     conversation_id = require_id(conversation_id, "conversation id")
     query = {"_id": conversation_id, **scope.query(), "status": {"$ne": "deleted"}}
@@ -122,6 +124,7 @@ def wait_for_title(
             sleep(pause)
         found = db.conversations.find_one(query, {"title": 1, "title_source": 1})
         if found is None:
+            records.get_live(db, scope, conversation_id)  # raises NotOwned or NotFound
             raise NotFound("Conversation not found")
         if found.get("title_source") != "default":
             return found["title"]

@@ -7,6 +7,7 @@ import jwt as pyjwt
 import pytest
 from flask_jwt_extended import create_access_token
 
+from app.api.auth import mint_token
 from tests.conftest import TEST_SECRET
 
 V1 = "/v1/conversations"
@@ -147,3 +148,39 @@ def test_create_token_refuses_a_lifetime_over_the_cap(app):
     result = app.test_cli_runner().invoke(args=["create-token", "bob", "--hours", "100000"])
     assert result.exit_code != 0
     assert "JWT_MAX_LIFETIME_HOURS" in result.output
+
+
+def librechat_token(secret: str, user_id: str = "665f1c2a9b1e8a0012345678", **changes) -> str:
+    """An access token as a LibreChat deployment signs it: the user in ``id``, no ``sub``."""
+    now = int(time.time())
+    claims = {"id": user_id, "username": "alice", "provider": "local", "email": "a@x.org"}
+    return pyjwt.encode(
+        {**claims, "iat": now, "exp": now + 900, **changes}, secret, algorithm="HS256"
+    )
+
+
+def test_librechat_tokens_with_the_identity_claim_set(app_config):
+    from app import create_app
+
+    app = create_app({**app_config, "JWT_IDENTITY_CLAIM": "id"})
+    client = app.test_client()
+    token = librechat_token(TEST_SECRET)
+    response = client.get("/api/convos", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.json
+    created = client.post(
+        "/v1/conversations", json={"title": "mine"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert created.json["data"]["user_id"] == "665f1c2a9b1e8a0012345678"
+    with app.app_context():
+        minted = pyjwt.decode(mint_token("bob"), TEST_SECRET, algorithms=["HS256"])
+    assert minted["id"] == "bob" and "sub" not in minted
+    for bad in (librechat_token(TEST_SECRET, user_id=""), librechat_token("x" * 40)):
+        refused = client.get("/api/convos", headers={"Authorization": f"Bearer {bad}"})
+        assert refused.status_code == 401 and refused.json["error"] == "Unauthorized"
+
+
+def test_librechat_tokens_are_refused_by_default(client):
+    token = librechat_token(TEST_SECRET)
+    response = client.get("/api/convos", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert "sub" in response.json["message"]

@@ -59,6 +59,15 @@ def test_public_key_switches_to_rs256():
     assert "JWT_SECRET_KEY" not in config.flask_settings()
 
 
+def test_librechat_secret_name_is_an_alias():
+    config = Config.load(env={"MONGO_URI": "mongodb://db", "JWT_SECRET": "l" * 40})
+    assert config.JWT_SECRET_KEY == "l" * 40
+    both = Config.load(env={"JWT_SECRET": "l" * 40, "JWT_SECRET_KEY": "k" * 40})
+    assert both.JWT_SECRET_KEY == "k" * 40  # the canonical name wins
+    assert Config.load(env={}).JWT_IDENTITY_CLAIM == "sub"
+    assert Config.load(env={"JWT_IDENTITY_CLAIM": "id"}).JWT_IDENTITY_CLAIM == "id"
+
+
 # --- every value parsed and checked once, at start --------------------------------------
 
 

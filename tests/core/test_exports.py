@@ -8,12 +8,12 @@ from datetime import datetime
 
 import pytest
 
-from app.core import conversations, exports, importers, lifecycle, messages
+from app.core import conversations, exports, importers, lifecycle, listing, messages, shares
 from app.core.errors import Forbidden, Invalid
 from app.core.messages import NewMessage
 from app.core.scope import Scope
 
-COLLECTIONS = ("conversations", "messages", "summaries", "tags", "idempotency_keys")
+COLLECTIONS = ("conversations", "messages", "summaries", "tags", "idempotency_keys", "shares")
 
 
 def build_history(db, scope: Scope) -> dict:
@@ -224,6 +224,8 @@ def test_single_conversation_export(db, alice):
 def test_erasure_is_admin_only_and_leaves_others(db, alice, bob):
     build_history(db, alice)
     build_history(db, bob)
+    shared = listing.list_page(db, bob).items[0]
+    shares.create(db, bob, shared["_id"])
     with pytest.raises(Forbidden):
         exports.erase_user(db, alice, "alice")
     erased = exports.erase_user(db, Scope.for_admin("root"), "bob")
@@ -234,6 +236,7 @@ def test_erasure_is_admin_only_and_leaves_others(db, alice, bob):
         "summaries": 1,
         "tags": 2,
         "idempotency_keys": 0,
+        "shares": 1,
     }
     assert all(db[name].count_documents({"user_id": "bob"}) == 0 for name in COLLECTIONS)
     assert db.messages.count_documents({"user_id": "alice"}) == 4

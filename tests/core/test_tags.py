@@ -49,7 +49,7 @@ def test_rename_rewrites_conversations_and_refuses_an_existing_name(db, alice, b
     tags.create(db, alice, "taken")
     renamed = tags.update(db, alice, "old", new_name="new-ish")
     assert (renamed["tag"], renamed["count"]) == ("new-ish", 2)
-    assert conversations.get(db, alice, mine["_id"])["tags"] == ["keep", "new-ish"]
+    assert conversations.get(db, alice, mine["_id"])["tags"] == ["new-ish", "keep"]  # in place
     assert conversations.get(db, alice, both["_id"])["tags"] == ["new-ish"]
     assert conversations.get(db, bob, bobs["_id"])["tags"] == ["old"]
     with pytest.raises(Conflict):

@@ -3,7 +3,7 @@
 import pytest
 
 from app.core import appending, background, conversations, messages, titles
-from app.core.errors import Invalid, NotFound
+from app.core.errors import Invalid, NotFound, NotOwned
 from app.core.services import Services
 
 New = messages.NewMessage
@@ -112,8 +112,10 @@ def test_wait_gives_up_after_the_whole_schedule(db, alice, bob):
         titles.wait_for_title(db, alice, conv["_id"], titles.WAIT_SCHEDULE, sleep=waits.append)
     assert waits == [0.5, 1, 2, 4, 8]
     assert sum(waits) == 15.5
-    with pytest.raises(NotFound, match="Conversation not found"):
+    with pytest.raises(NotOwned):
         titles.wait_for_title(db, bob, conv["_id"], (), sleep=waits.append)
+    with pytest.raises(NotFound, match="Conversation not found"):
+        titles.wait_for_title(db, bob, "missing", (), sleep=waits.append)
     with pytest.raises(Invalid):
         titles.wait_for_title(db, alice, {"$gt": ""}, ())
 

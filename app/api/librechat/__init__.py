@@ -1,4 +1,5 @@
-"""LibreChat's dialect: ``/api/convos``, ``/api/tags``, ``/api/messages``.
+"""LibreChat's dialect: ``/api/convos``, ``/api/messages``, ``/api/tags``, ``/api/share``,
+``/api/search``.
 
 Wire names are LibreChat's camelCase; errors are ``{"error": message}``, and
 ``{"error": "Unauthorized", "message": …}`` for 401 and 403. Another user's
@@ -33,6 +34,23 @@ LIBRECHAT = Dialect(
     },
 )
 
-from . import conversations, imports, messages, tags  # noqa: E402  (they use LIBRECHAT)
+from . import (  # noqa: E402  (they use LIBRECHAT)
+    conversations,
+    imports,
+    message_edits,
+    messages,
+    search,
+    shares,
+    tags,
+)
 
-BLUEPRINTS = (conversations.blp, imports.blp, tags.blp, messages.blp)
+BLUEPRINTS = (
+    conversations.blp,
+    imports.blp,
+    tags.blp,
+    messages.blp,
+    message_edits.blp,
+    search.blp,
+    shares.blp,
+    shares.public_blp,
+)

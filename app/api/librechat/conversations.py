@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 
-from flask import current_app
-
 from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from ..limits import fork_limits
-from . import LIBRECHAT
+from . import LIBRECHAT, title_waits
 from .schemas import (
     ArchiveAllSchema,
     ArchiveBody,
@@ -37,6 +35,7 @@ blp: DialectBlueprint = DialectBlueprint(
     description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
     "fork, duplicate, titles).",
 )
+blp.record_once(title_waits.install)
 
 
 def _page_body(counted: listing.CountedPage, limit: int) -> dict:
@@ -53,7 +52,7 @@ def _deleted_body(deleted: deletion.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
-        "messages": {"deletedCount": deleted.messages},
+        "messages": {"acknowledged": True, "deletedCount": deleted.messages},
     }
 
 
@@ -64,8 +63,9 @@ def _deleted_body(deleted: deletion.Deleted) -> dict:
 def list_conversations(args):
     """List the caller's conversations, one keyset page at a time.
 
-    `isArchived=true` lists archived conversations, otherwise active ones.
-    `tags` (repeatable) keeps conversations carrying any of them; `search`
+    `isArchived=true` lists archived conversations, otherwise active ones
+    (`sortBy=archivedAt` orders archived ones by when they were archived).
+    `tags` (repeatable, or `tags[]`) keeps conversations carrying any of them; `search`
     matches titles and message text (case-insensitive, literal). Pass
     `nextCursor` back as `cursor` with the same `sortBy`/`sortDirection`.
 
@@ -124,8 +124,7 @@ def archive(body):
 @blp.response(200, ArchiveAllSchema)
 def archive_all():
     """Archive every active conversation of the caller."""
-    changed = lifecycle.archive_all(mongo.db, current_scope())
-    return {"acknowledged": True, "modifiedCount": changed}
+    return {"archivedCount": lifecycle.archive_all(mongo.db, current_scope())}
 
 
 @blp.route("/pin", methods=["POST"])
@@ -163,16 +162,18 @@ def delete_all():
 
 @blp.route("/gen_title/<conversation_id>")
 @blp.response(200, TitleSchema)
-@blp.errors(404)
+@blp.errors(403, 404)
 def gen_title(conversation_id):
     """The conversation's generated title, waiting for it if need be.
 
-    Looks now and again after each pause of `TITLE_WAIT_SCHEDULE` (0.5, 1, 2,
-    4, 8 s: about 15.5 s); 404 if the title is still the default one. Titles
-    come from the first user + assistant exchange, with no LLM needed.
+    Titles come from the first user + assistant exchange. Without an LLM they
+    are written with the exchange, so this looks once; with one (written in the
+    background) it looks again after each pause of `TITLE_WAIT_SCHEDULE` (0.5,
+    1, 2, 4, 8 s: about 15.5 s), at most `TITLE_WAITERS_MAX` callers at a time
+    (the others look once). 404 if the title is still the default one.
     """
-    schedule = current_app.config["TITLE_WAIT_SCHEDULE"]
-    title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
+    with title_waits.wait_schedule() as schedule:
+        title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
     return {"title": title}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
+from ...core.clock import to_iso
 from ...core.forking import OPTIONS
 from ...core.limits import SOURCE_MAX, TAG_MAX
 from ...core.listing import LIST_LIMIT_MAX, ListFilter
@@ -19,7 +20,12 @@ from ...core.validation import TITLE_MAX
 from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
 from ..uploads import RejectedSchema
 
-SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
+SORT_FIELDS = {
+    "updatedAt": "updated_at",
+    "createdAt": "created_at",
+    "title": "title",
+    "archivedAt": "archived_at",
+}
 
 
 def required_id(**kwargs) -> fields.String:
@@ -43,11 +49,28 @@ class LibreChatErrorSchema(Schema):
     )
 
 
+class Wire(Schema):
+    """A response object: absent optional values are left out, never sent as ``null``.
+
+    LibreChat's client schemas declare most fields ``optional`` but not
+    ``nullable``; the names in ``NULLABLE`` are the ones they require to be
+    present even when there is no value.
+    """
+
+    NULLABLE: tuple[str, ...] = ()
+
+    @post_dump
+    def omit_nulls(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v is not None or k in self.NULLABLE}
+
+
 # --- conversations and messages ---------------------------------------------------------
 
 
-class ConvoSchema(Schema):
+class ConvoSchema(Wire):
     """LibreChat's ``TConversation``; stored settings are spread at the top level."""
+
+    NULLABLE = ("endpoint",)
 
     conversationId = fields.String(attribute="_id", metadata={"example": "abc123"})
     title = fields.String()
@@ -68,8 +91,17 @@ class ConvoSchema(Schema):
         return {**extra, **data}
 
 
-class LibreChatMessageSchema(Schema):
-    """LibreChat's ``TMessage``."""
+def _content_parts(message: dict) -> list | None:
+    """Content parts, or nothing for a plain-text message.
+
+    LibreChat's client renders ``content`` whenever it is present (an empty
+    list included) and ``text`` only otherwise.
+    """
+    return message.get("content") or None
+
+
+class LibreChatMessageSchema(Wire):
+    """LibreChat's ``TMessage``: ``content`` only when the message has parts."""
 
     messageId = fields.String(attribute="_id")
     conversationId = fields.String(attribute="conversation_id")
@@ -77,15 +109,17 @@ class LibreChatMessageSchema(Schema):
     isCreatedByUser = fields.Function(lambda m: m.get("role") == "user")
     sender = fields.String()
     text = fields.String()
-    content = fields.List(fields.Raw())
+    content = fields.Function(_content_parts)
     model = fields.String(allow_none=True)
     tokenCount = fields.Integer(attribute="token_count", allow_none=True)
     createdAt = UtcDateTime(attribute="created_at")
-
-    @post_dump
-    def updated_at_is_created_at(self, data, **kwargs):
-        """Messages are not edited here, so ``updatedAt`` is their creation time."""
-        return {**data, "updatedAt": data.get("createdAt")}
+    updatedAt = fields.Function(
+        lambda m: to_iso(m.get("updated_at") or m["created_at"]),
+        metadata={"description": "Last edit, or the creation time."},
+    )
+    feedback = fields.Dict(
+        metadata={"description": "`{rating, tag, text?}` when the user rated the message."}
+    )
 
 
 class ListQuerySchema(Request):
@@ -97,6 +131,11 @@ class ListQuerySchema(Request):
         fields.String(validate=TAG_LENGTH),
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
+    tags_brackets = fields.List(
+        fields.String(validate=TAG_LENGTH),
+        data_key="tags[]",
+        metadata={"description": "The same as `tags`, in axios's array format."},
+    )
     search = fields.String(validate=validate.Length(1, QUERY_MAX))
     sortBy = fields.String(load_default="updatedAt", validate=validate.OneOf(tuple(SORT_FIELDS)))
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
@@ -107,7 +146,7 @@ class ListQuerySchema(Request):
         selection = ListFilter(
             statuses=("archived",) if data.pop("isArchived") else ("active",),
             pinned=data.pop("pinned", None),
-            tags=tuple(data.pop("tags", None) or ()),
+            tags=(*(data.pop("tags", None) or ()), *data.pop("tags_brackets", ())),
         )
         sort = Sort(SORT_FIELDS[data.pop("sortBy")], data.pop("sortDirection"))
         return {**data, "selection": selection, "sort": sort}
@@ -159,11 +198,11 @@ DeleteBody = wrapped(DeleteArg)
 
 
 class ArchiveAllSchema(Schema):
-    acknowledged = fields.Boolean()
-    modifiedCount = fields.Integer()
+    archivedCount = fields.Integer(metadata={"description": "Conversations archived."})
 
 
 class DeletedMessagesSchema(Schema):
+    acknowledged = fields.Boolean()
     deletedCount = fields.Integer()
 
 
@@ -177,18 +216,31 @@ class TitleSchema(Schema):
     title = fields.String()
 
 
+FORK_OPTION_ALIASES = {"target": "targetLevel", "branch": "includeBranches"}
+
+
 class ForkRequest(Request):
     conversationId = required_id()
     messageId = required_id()
     option = fields.String(
         allow_none=True,
         validate=validate.OneOf(
-            (*OPTIONS, ""), error=f"option must be one of {', '.join(OPTIONS)} (or empty)"
+            (*OPTIONS, *FORK_OPTION_ALIASES, ""),
+            error=f"option must be one of {', '.join(OPTIONS)} (or empty)",
         ),
-        metadata={"description": "directPath, includeBranches or targetLevel (default)."},
+        metadata={
+            "description": "directPath, includeBranches or targetLevel (default); "
+            "`target` and `branch` are aliases of targetLevel and includeBranches."
+        },
     )
     splitAtTarget = fields.Boolean(load_default=False)
     latestMessageId = fields.String(allow_none=True, validate=ID_LENGTH)
+
+    @post_load
+    def resolve_aliases(self, data, **kwargs):
+        option = data.get("option")
+        data["option"] = FORK_OPTION_ALIASES.get(option, option)
+        return data
 
 
 class CopySchema(Schema):
@@ -204,14 +256,17 @@ class DuplicateRequest(Request):
 # --- tags -------------------------------------------------------------------------------
 
 
-class TagSchema(Schema):
+class TagSchema(Wire):
+    """LibreChat's ``TConversationTag``."""
+
+    _id = fields.String()
     tag = fields.String(metadata={"example": "important"})
-    description = fields.String(allow_none=True)
+    description = fields.String()
     count = fields.Integer()
-    position = fields.Integer(allow_none=True)
+    position = fields.Integer()
     user = fields.String(attribute="user_id")
-    createdAt = UtcDateTime(attribute="created_at", allow_none=True)
-    updatedAt = UtcDateTime(attribute="updated_at", allow_none=True)
+    createdAt = UtcDateTime(attribute="created_at")
+    updatedAt = UtcDateTime(attribute="updated_at")
 
 
 class TagRequest(Request):
@@ -221,7 +276,17 @@ class TagRequest(Request):
 class TagCreateRequest(TagRequest):
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
-    conversationId = fields.String(allow_none=True, validate=ID_LENGTH)
+    conversationId = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Empty when no conversation is open (LibreChat's bookmark form)."},
+    )
+
+    @post_load
+    def empty_is_absent(self, data, **kwargs):
+        if not data.get("conversationId"):
+            data["conversationId"] = None
+        return data
 
 
 class TagUpdateRequest(Request):

@@ -52,6 +52,14 @@ def create_tag(body):
     )
 
 
+@blp.route("/rebuild", methods=["POST"])
+@blp.response(200, TagSchema(many=True))
+def rebuild_tags():
+    """Recompute the caller's tags from their conversations: every tag found on a
+    conversation gets a document, positions are renumbered 1, 2, 3… in order."""
+    return tags.rebuild(mongo.db, current_scope())
+
+
 @blp.route("/list")
 @blp.arguments(TagListQuery, location="query")
 @blp.response(200, TagPageSchema)

@@ -82,6 +82,47 @@ def test_list_filters_archived_pinned_tags_and_search(client, as_alice, convo, a
     assert ids('?search={"$gt": ""}') == set()
 
 
+def test_list_tags_in_both_query_formats(client, as_alice, convo):
+    work, home = convo(tags=["work"]), convo(tags=["home"])
+    convo(tags=["other"])
+
+    def ids(query):
+        listed = client.get(f"/api/convos?{query}", headers=as_alice).json["conversations"]
+        return {c["conversationId"] for c in listed}
+
+    assert ids("tags[]=work") == {work["_id"]}
+    assert ids("tags%5B%5D=work&tags%5B%5D=home") == {work["_id"], home["_id"]}
+    assert ids("tags=work&tags[]=home") == {work["_id"], home["_id"]}
+
+
+def test_archived_sorted_by_when_they_were_archived(client, as_alice, convo, app_db):
+    first, second, third = convo(title="first"), convo(title="second"), convo(title="third")
+    for minutes, archived in enumerate((second, third, first)):
+        lifecycle.set_archived(app_db, ALICE, archived["_id"], True)
+        when = utcnow() + timedelta(minutes=minutes)
+        app_db.conversations.update_one({"_id": archived["_id"]}, {"$set": {"archived_at": when}})
+    titles = []
+    cursor = ""
+    for _ in range(3):
+        page = client.get(
+            f"/api/convos?isArchived=true&sortBy=archivedAt&limit=1{cursor}", headers=as_alice
+        ).json
+        titles += [c["title"] for c in page["conversations"]]
+        cursor = f"&cursor={page['nextCursor']}" if page["nextCursor"] else ""
+    assert titles == ["first", "third", "second"]  # last archived first
+    ascending = client.get(
+        "/api/convos?isArchived=true&sortBy=archivedAt&sortDirection=asc", headers=as_alice
+    ).json
+    assert [c["title"] for c in ascending["conversations"]] == ["second", "third", "first"]
+
+
+def test_absent_optional_fields_are_left_out(client, as_alice, convo):
+    created = convo("hi", "hello")
+    body = client.get(f"/api/convos/{created['_id']}", headers=as_alice).json
+    assert body["endpoint"] is None  # required by the client, nullable
+    assert not {"assistant_id", "model", "modelLabel"} & set(body)
+
+
 def test_list_page_fields(client, as_alice, convo):
     for index in range(5):
         convo(title=f"c{index}")
@@ -99,7 +140,7 @@ def test_list_page_fields(client, as_alice, convo):
 @pytest.mark.parametrize(
     "query,message",
     [
-        ("sortBy=size", "sortBy: Must be one of: updatedAt, createdAt, title."),
+        ("sortBy=size", "sortBy: Must be one of: updatedAt, createdAt, title, archivedAt."),
         ("sortDirection=up", None),
         ("cursor=not-a-cursor", "cursor is not valid"),
         ("limit=0", None),
@@ -277,7 +318,7 @@ def test_archive_all(client, as_alice, as_bob, convo):
     convo(), convo()
     bobs = convo(scope=conversations.Scope.for_user("bob"))
     response = client.post("/api/convos/archive/all", headers=as_alice)
-    assert response.json == {"acknowledged": True, "modifiedCount": 2}
+    assert response.json == {"archivedCount": 2}
     assert client.get("/api/convos", headers=as_alice).json["conversations"] == []
     assert client.get(f"/api/convos/{bobs['_id']}", headers=as_bob).json["isArchived"] is False
 
@@ -294,7 +335,7 @@ def test_delete_one_with_its_messages(client, as_alice, convo, app_db):
     assert response.json == {
         "acknowledged": True,
         "deletedCount": 1,
-        "messages": {"deletedCount": 3},
+        "messages": {"acknowledged": True, "deletedCount": 3},
     }
     assert app_db.messages.count_documents({"conversation_id": created["_id"]}) == 0
     assert app_db.messages.count_documents({"conversation_id": kept["_id"]}) == 2
@@ -325,7 +366,7 @@ def test_delete_all_is_the_callers_only(client, as_alice, as_bob, convo, app_db)
     assert response.json == {
         "acknowledged": True,
         "deletedCount": 2,
-        "messages": {"deletedCount": 3},
+        "messages": {"acknowledged": True, "deletedCount": 3},
     }
     assert app_db.conversations.count_documents({"user_id": "bob"}) == 1
     again = client.delete("/api/convos/all", headers=as_alice)
@@ -350,7 +391,7 @@ def test_gen_title_404_when_no_title_appears(client, as_alice, as_bob, convo):
     )
     assert_librechat_error(client.get("/api/convos/gen_title/nope", headers=as_alice), 404)
     assert_librechat_error(
-        client.get(f"/api/convos/gen_title/{only_question['_id']}", headers=as_bob), 404
+        client.get(f"/api/convos/gen_title/{only_question['_id']}", headers=as_bob), 403, FOREIGN
     )
 
 

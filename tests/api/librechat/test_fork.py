@@ -57,7 +57,7 @@ def test_fork_without_option_is_target_level(client, as_alice, tree):
 @pytest.mark.parametrize(
     "change,status,message",
     [
-        ({"option": "branch"}, 400, None),
+        ({"option": "sideways"}, 400, None),
         ({"conversationId": None}, 400, None),
         ({"messageId": {"$gt": ""}}, 400, None),
         ({"messageId": "missing"}, 404, "Message not found"),
@@ -123,3 +123,10 @@ def test_duplicate_errors(client, as_alice, as_bob, tree, app_db):
         "title must not be empty",
     )
     assert app_db.conversations.count_documents({}) == 1
+
+
+@pytest.mark.parametrize("alias,option", [("target", "targetLevel"), ("branch", "includeBranches")])
+def test_documented_option_aliases(client, as_alice, tree, alias, option):
+    aliased = post_fork(client, as_alice, tree, alias, True)
+    assert aliased.status_code == 200, aliased.json
+    assert {m["text"] for m in aliased.json["messages"]} == EXPECTED[(option, True)]

@@ -15,7 +15,7 @@ def test_messages_in_librechat_wire_format(client, as_alice, convo):
     assert (first["sender"], second["sender"]) == ("User", "gpt-4o")
     assert (first["text"], second["text"]) == ("what is 2+2?", "4")
     assert second["model"] == "gpt-4o"
-    assert second["content"] == []
+    assert "content" not in second  # plain text: the client renders `text`
     assert second["createdAt"] == second["updatedAt"]
     assert "tokenCount" in second
 
@@ -30,3 +30,16 @@ def test_messages_errors(client, as_alice, as_bob, convo):
         "You don't have access to this conversation",
     )
     assert_librechat_error(client.get(f"/api/messages/{created['_id']}"), 401)
+
+
+def test_messages_with_parts_keep_them(client, as_alice, convo, app_db):
+    from app.core import messages
+
+    from .conftest import ALICE
+
+    created = convo("draw a cat")
+    parts = [{"type": "text", "text": "Here is a cat"}, {"type": "image_url", "image_url": {}}]
+    messages.append(app_db, ALICE, created["_id"], messages.NewMessage("assistant", content=parts))
+    first, second = client.get(f"/api/messages/{created['_id']}", headers=as_alice).json
+    assert "content" not in first and first["text"] == "draw a cat"
+    assert second["content"] == parts and second["text"] == "Here is a cat"

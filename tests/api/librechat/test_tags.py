@@ -189,3 +189,40 @@ def test_tag_errors(client, as_alice, as_bob, convo):
     )
     assert client.get(f"/api/convos/{created['_id']}", headers=as_alice).json["tags"] == ["a", "b"]
     assert_librechat_error(client.get("/api/tags"), 401)
+
+
+def test_bookmark_form_without_an_open_conversation_creates_the_tag(client, as_alice):
+    body = {"tag": "Later", "description": "", "conversationId": "", "addToConversation": False}
+    response = client.post("/api/tags", json=body, headers=as_alice)
+    assert response.status_code == 200, response.json
+    assert (response.json["tag"], response.json["count"], response.json["description"]) == (
+        "Later",
+        0,
+        "",
+    )
+    adding = {**body, "addToConversation": True}
+    assert_librechat_error(client.post("/api/tags", json=adding, headers=as_alice), 400)
+
+
+def test_tags_only_on_conversations_are_whole_tags(client, as_alice, convo):
+    convo(tags=["imported"])
+    (tag,) = client.get("/api/tags", headers=as_alice).json
+    assert set(tag) == {"_id", "user", "tag", "createdAt", "updatedAt", "count", "position"}
+    assert (tag["tag"], tag["count"], tag["user"], tag["position"]) == ("imported", 1, "alice", 1)
+    assert client.get("/api/tags", headers=as_alice).json == [tag]  # the same document after
+
+
+def test_rebuild_recomputes_from_conversations(client, as_alice, as_bob, convo, app_db):
+    for name in ("a", "b", "c"):
+        client.post("/api/tags", json={"tag": name}, headers=as_alice)
+    client.delete("/api/tags/b", headers=as_alice)  # positions 1 and 3 left
+    convo(tags=["a", "z"]), convo(tags=["z"])
+    app_db.tags.update_one({"tag": "c"}, {"$set": {"position": 9}})
+    response = client.post("/api/tags/rebuild", headers=as_alice)
+    assert response.status_code == 200, response.json
+    assert [(t["tag"], t["position"], t["count"]) for t in response.json] == [
+        ("a", 1, 1),
+        ("c", 2, 0),
+        ("z", 3, 2),
+    ]
+    assert client.post("/api/tags/rebuild", headers=as_bob).json == []

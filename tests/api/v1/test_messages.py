@@ -223,3 +223,13 @@ def test_sixteen_threads_append_fifty_each_over_http(app, auth, alice_v1, app_db
     assert len(texts) == 800
     thread_path = alice_v1.get(f"/{conv['id']}", thread="true", messages_limit=1000)
     assert len(thread_path["data"]["messages"]) == 800
+
+
+def test_append_answers_content_as_it_was_given(alice_v1, conv):
+    plain = alice_v1.append(conv["id"], content="4")
+    parts = [{"type": "text", "text": "four"}]
+    with_parts = alice_v1.append(conv["id"], role="assistant", content=parts)
+    assert (plain["content"], plain["text"]) == ("4", "4")
+    assert (with_parts["content"], with_parts["text"]) == (parts, "four")
+    listed = alice_v1.get(f"/{conv['id']}/messages")["data"]
+    assert [m["content"] for m in listed] == ["4", parts]

@@ -195,6 +195,7 @@ def test_erasure_reports_what_was_removed(client, auth, history, app_db):
             "summaries": 0,
             "tags": 0,
             "idempotency_keys": 1,
+            "shares": 0,
         }
     }
     assert app_db.messages.count_documents({"user_id": "alice"}) == 0

@@ -18,7 +18,13 @@ class MessageSchema(Schema):
     role = fields.String(metadata={"enum": list(ROLES)})
     sender = fields.String()
     text = fields.String()
-    content = fields.List(fields.Raw())
+    content = fields.Function(
+        lambda m: m.get("content") or m.get("text"),
+        metadata={
+            "description": "As appended: the text (a string) for a plain-text message, "
+            "else the list of content parts."
+        },
+    )
     model = fields.String(allow_none=True)
     input_tokens = fields.Integer()
     output_tokens = fields.Integer()
@@ -26,7 +32,12 @@ class MessageSchema(Schema):
     cost_cents = fields.Float()
     is_pinned = fields.Boolean()
     metadata = fields.Dict()
+    feedback = fields.Dict(
+        allow_none=True,
+        metadata={"description": "`{rating, tag, text?}` given in LibreChat; absent when none."},
+    )
     created_at = UtcDateTime()
+    updated_at = UtcDateTime(metadata={"description": "Last edit; absent if never edited."})
 
 
 class TextOrParts(fields.Raw):

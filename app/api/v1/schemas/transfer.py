@@ -61,6 +61,7 @@ class ErasedSchema(Schema):
     summaries = fields.Integer()
     tags = fields.Integer()
     idempotency_keys = fields.Integer()
+    shares = fields.Integer(metadata={"description": "Shared links."})
 
 
 class ErasedResponseSchema(Schema):
