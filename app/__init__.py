@@ -17,6 +17,7 @@ from .api.librechat import imports as librechat_imports
 from .api.v1 import blp as v1_blueprint
 from .api.v1 import transfer as v1_transfer
 from .config import Config
+from .embedded import StoreBusy
 from .extensions import api, jwt, limiter, llm, mongo
 from .observability import configure_logging, instrument
 
@@ -85,12 +86,19 @@ def _api_description() -> str:
 
 
 def _prepare_store(app: Flask, settings: Config) -> None:
-    """Declare indexes (if the store answers) and, in embedded mode, seed demo data."""
+    """Declare indexes (if the store answers), say where embedded data lives, seed a new one."""
     try:
         mongo.ensure_indexes(app)
+    except StoreBusy as exc:
+        log.error("embedded store not opened: %s", exc)
+        return
     except PyMongoError as exc:
         log.warning("store unreachable at start-up, indexes deferred to /readyz: %s", exc)
         return
+    files = mongo.store(app).files
+    if settings.embedded and not settings.TESTING:
+        cli.announce_embedded_store(files, stream=sys.stderr)
     if settings.seeds_demo_data:
         with app.app_context():
-            cli.seed_demo_and_announce(mongo.db, stream=sys.stderr)
+            fresh = files is None or not files.existed
+            cli.seed_demo_and_announce(mongo.db, stream=sys.stderr, seed=fresh)

@@ -40,7 +40,17 @@ _EMBEDDED_WRITES = (
     "delete_many",
     "bulk_write",
 )
-_embedded_write_lock = threading.RLock()
+
+
+class EmbeddedWrites:
+    """The lock every mongomock write takes, and how many writes it has let through.
+
+    A snapshot of the embedded store (``app.embedded``) holds the lock while it reads,
+    so it sees no half-applied write, and compares counts to know whether to save.
+    """
+
+    lock = threading.RLock()
+    count = 0
 
 
 def _serialise_embedded_writes() -> None:
@@ -52,8 +62,11 @@ def _serialise_embedded_writes() -> None:
 
         @functools.wraps(original)
         def serialised(self, *args, _original=original, **kwargs):
-            with _embedded_write_lock:
-                return _original(self, *args, **kwargs)
+            with EmbeddedWrites.lock:
+                try:
+                    return _original(self, *args, **kwargs)
+                finally:
+                    EmbeddedWrites.count += 1
 
         serialised.serialised = True
         setattr(mongomock.Collection, name, serialised)

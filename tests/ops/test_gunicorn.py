@@ -37,18 +37,9 @@ def wait_until_up(url: str, process: subprocess.Popen, attempts: int = 100) -> N
     raise AssertionError("gunicorn did not come up")
 
 
-@pytest.fixture
-def two_workers(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_THREADS": "2",
-        "SEED_DEMO_DATA": "false",
-        "LOG_LEVEL": "WARNING",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
-    }
+def start_gunicorn(port: int, **settings: str) -> subprocess.Popen:
+    """``make run``'s server on ``port`` with ``settings`` as environment, once it is ready."""
+    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING", **settings}
     env.pop("MONGO_URI", None)
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -57,10 +48,23 @@ def two_workers(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
+    wait_until_up(f"http://127.0.0.1:{port}/readyz", process)  # not /healthz: it is counted
+    return process
+
+
+@pytest.fixture
+def two_workers(tmp_path):
+    port = free_port()
+    process = start_gunicorn(
+        port,
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="2",
+        SEED_DEMO_DATA="false",
+        DATA_DIR=":memory:",  # two embedded workers cannot share one data directory
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+    )
     try:
-        wait_until_up(base + "/readyz", process)  # not /healthz: that one is counted
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=20)
