@@ -16,6 +16,8 @@ from app.core.scope import Scope
 from app.db import connect, ensure_indexes
 from tests import llm_server
 
+pytest_plugins = ["tests.shapes.plugin"]
+
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI", "mongomock://tests")
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes!"
 
