@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format seed token bench clean
+.PHONY: run test typecheck lint format seed token bench clean
 
 # The service's own dependencies (what `make run` needs).
 $(STAMP): pyproject.toml
@@ -23,11 +23,15 @@ $(TEST_STAMP): $(STAMP)
 run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Install, lint and run the whole test suite.
+## Install, lint and run the whole test suite, with branch coverage of app/.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --cov --cov-report=term:skip-covered
+
+## Type-check app/ with mypy (settings in pyproject.toml).
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -48,4 +52,4 @@ bench: $(TEST_STAMP)
 	for script in scripts/bench/*_bench.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov

@@ -4,6 +4,7 @@ Embedded store (MONGO_URI unset or mongomock://): one process with threads,
 because the store lives in that process. Real store: several workers, each
 with threads, and Prometheus metrics merged across them.
 This file must not import the app: metrics have to be set up per worker.
+A ``.env`` file in the working directory is read first (set variables win), as in wsgi.py.
 """
 
 import multiprocessing
@@ -11,13 +12,18 @@ import os
 import sys
 import tempfile
 
+from dotenv import find_dotenv, load_dotenv
+
+load_dotenv(find_dotenv(usecwd=True))
+
 _uri = os.environ.get("MONGO_URI", "")
 embedded = _uri == "" or _uri.startswith("mongomock://")
 
 bind = os.environ.get(
     "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 )
-worker_class = "gthread"
+# gthread, reading each request in its event loop first: slow clients hold no thread
+worker_class = "buffering_worker.BufferingThreadWorker"
 workers = int(
     os.environ.get("GUNICORN_WORKERS", 1 if embedded else multiprocessing.cpu_count() * 2 + 1)
 )

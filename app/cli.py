@@ -77,38 +77,25 @@ def on_the_store(command):
     return run
 
 
-class ProgressReader:
-    """A binary file that moves a progress bar to its read position."""
+def import_path(
+    db, scope: Scope, path: str, duplicates: bool, max_bytes: int, strict: bool = False
+):
+    """Import a file from disk with one progress bar over the bytes the import parses."""
+    with open(path, "rb") as raw, tqdm(unit="B", unit_scale=True, desc="importing") as bar:
 
-    def __init__(self, raw, bar):
-        self.raw, self.bar = raw, bar
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
 
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.raw.read(size)
-        self.bar.n = self.raw.tell()
-        self.bar.refresh()
-        return chunk
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.raw.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self.raw.tell()
-
-    def seekable(self) -> bool:
-        return True
-
-
-def import_path(db, scope: Scope, path: str, duplicates: bool, max_bytes: int):
-    """Import a file from disk with a progress bar over its bytes."""
-    with (
-        open(path, "rb") as raw,
-        tqdm(total=raw.seek(0, 2), unit="B", unit_scale=True, desc="importing") as bar,
-    ):
-        raw.seek(0)
         limits = importers.Limits(max_file_bytes=max_bytes)
         return importers.import_file(
-            db, scope, ProgressReader(raw, bar), duplicates=duplicates, limits=limits
+            db,
+            scope,
+            raw,
+            duplicates=duplicates,
+            strict=strict,
+            limits=limits,
+            progress=progress,
         )
 
 
@@ -133,7 +120,10 @@ def register(app: Flask) -> None:
     @click.option("--hours", type=float, default=24, show_default=True)
     def create_token(user_id, workspace, role, hours):
         """Mint a bearer token for USER_ID (development and scripts)."""
-        click.echo(mint_token(user_id, workspace=workspace, role=role, hours=hours))
+        try:
+            click.echo(mint_token(user_id, workspace=workspace, role=role, hours=hours))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--hours") from exc
 
     @app.cli.command("seed")
     @click.option(
@@ -155,21 +145,25 @@ def register(app: Flask) -> None:
     @click.option("--user", "user_id", required=True, help="Who the conversations belong to.")
     @click.option("--workspace", default=DEFAULT_WORKSPACE, show_default=True)
     @click.option("--duplicates", is_flag=True, help="Import conversations imported before.")
+    @click.option("--strict", is_flag=True, help="One malformed conversation fails the file.")
     @on_the_store
-    def import_command(path, user_id, workspace, duplicates):
-        """Import an export file (LibreChat, ChatGPT JSON/ZIP, Claude, chatbot-ui, Colloquy)."""
+    def import_command(path, user_id, workspace, duplicates, strict):
+        """Import an export file (LibreChat, ChatGPT JSON/ZIP, Claude, Open WebUI,
+        chatbot-ui, Colloquy)."""
         mongo.ensure_indexes()
         scope = Scope.for_user(user_id, workspace)
         max_bytes = app.config["CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES"]
         try:
-            report = import_path(mongo.db, scope, path, duplicates, max_bytes)
+            report = import_path(mongo.db, scope, path, duplicates, max_bytes, strict)
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
         click.echo(
             f"imported {report.conversations} conversations, {report.messages} messages "
             f"({', '.join(report.formats) or 'nothing'}); skipped {report.skipped} "
-            f"imported before; batch {report.batch_id}"
+            f"imported before; rejected {len(report.rejected)}; batch {report.batch_id}"
         )
+        for rejected in report.rejected:
+            click.echo(f"rejected: {rejected.reason}", err=True)
 
     @app.cli.command("export")
     @click.option("--user", "user_id", required=True, help="Whose data to export.")

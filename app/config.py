@@ -1,29 +1,87 @@
-"""Configuration: one ``Config`` read from the environment.
+"""Configuration: one ``Config``, read from the environment and checked once at start.
 
-Every setting has an environment variable of the same name (see the README's
-table). A variable that is set always wins over a default, including the
-conveniences of embedded mode. Secrets only have defaults in embedded mode;
-against a real store the service refuses to start without one.
+Every setting is a field of ``Config`` with an environment variable of the same name;
+``.env.example`` lists them all with their defaults and meanings. ``Config.load`` parses
+each value into the field's type and checks it, so a bad value stops the start with an
+error naming the variable (never a failure later, per request). A variable that is set
+always wins over a default, including the conveniences of embedded mode. Secrets only
+have defaults in embedded mode; against a real store the service refuses to start
+without one.
+
+Adding a setting is one line in ``Config``: ``NAME: type = default`` for text, a whole
+number or a number (at least 0) or a flag; ``NAME: type = setting(default, …)`` when it
+needs a tighter check (``minimum``, ``choices``) or its own parser (``parse``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from datetime import timedelta
+from typing import Any
 
+from .core import idempotency, importers, search, titles
+from .core.llm import LlmSettings
 from .db import EMBEDDED_SCHEME, is_embedded
 
 DEV_JWT_SECRET = "colloquy-embedded-dev-secret-not-for-production"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+JWT_ALGORITHMS = tuple(
+    f"{family}{bits}" for family in ("HS", "RS", "ES", "PS") for bits in (256, 384, 512)
+)
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can run safely."""
 
 
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+@dataclass(frozen=True)
+class Rule:
+    """How one setting is read from text and what it must satisfy."""
+
+    parse: Callable[[str], Any] | None = None  # None: by the field's type
+    minimum: float | None = 0  # for numbers; 1 for a count or size that 0 would disable
+    choices: tuple[str, ...] | None = None
+
+
+def setting(default: Any, **rule: Any) -> Any:
+    """A ``Config`` field with a :class:`Rule` (see the module docstring)."""
+    return field(default=default, metadata={"rule": Rule(**rule)})
+
+
+def _flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word not in TRUE + FALSE:
+        raise ValueError(f"expected one of {', '.join(TRUE + FALSE)}")
+    return word in TRUE
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise ValueError("expected a number") from None
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "str | None": str,
+    "int": _whole,
+    "int | None": _whole,
+    "float": _number,
+    "float | None": _number,
+    "bool": _flag,
+    "bool | None": _flag,
+}
 
 
 @dataclass(frozen=True)
@@ -34,30 +92,35 @@ class Config:
     JWT_SECRET_KEY: str | None = None
     JWT_PUBLIC_KEY: str | None = None
     JWT_PRIVATE_KEY: str | None = None
-    JWT_ALGORITHM: str = "HS256"
-    JWT_ACCESS_TOKEN_HOURS: int = 24
+    JWT_ALGORITHM: str = setting("HS256", choices=JWT_ALGORITHMS)
+    JWT_ACCESS_TOKEN_HOURS: int = setting(24, minimum=1)
+    JWT_MAX_LIFETIME_HOURS: float = 168.0  # tokens living longer (exp - iat) are refused
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
+    FORWARDED_PROXIES: int = 0  # reverse proxies in front that set X-Forwarded-For / -Proto
+    STORE_BREAKER_SECONDS: float = 5.0  # after a store failure, data routes answer 503 at once
     LLM_BASE_URL: str | None = None
     LLM_API_KEY: str | None = None
-    LLM_MODEL: str = "gpt-4o-mini"
-    LLM_TIMEOUT_SECONDS: float = 20.0
-    LLM_MAX_RETRIES: int = 2
-    LOG_LEVEL: str = "INFO"
+    LLM_MODEL: str = LlmSettings.model
+    LLM_TIMEOUT_SECONDS: float = LlmSettings.timeout_seconds
+    LLM_MAX_RETRIES: int = LlmSettings.max_retries
+    LOG_LEVEL: str = setting("INFO", parse=str.upper, choices=LOG_LEVELS)
     SEED_DEMO_DATA: bool | None = None
-    SEARCH_BACKEND: str = "regex"
-    TITLE_WAIT_SCHEDULE: str = "0.5,1,2,4,8"  # gen_title's pauses in seconds
-    IDEMPOTENCY_WAIT_SECONDS: float = 5.0
-    MAX_CONTENT_LENGTH: int = 300 * 1024 * 1024
-    CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = 250 * 1024 * 1024
-    IMPORT_IP_MAX: int = 100
-    IMPORT_IP_WINDOW: int = 15  # minutes, as LibreChat counts them
-    IMPORT_USER_MAX: int = 50
-    IMPORT_USER_WINDOW: int = 15
-    FORK_IP_MAX: int = 30
-    FORK_IP_WINDOW: int = 1
-    FORK_USER_MAX: int = 7
-    FORK_USER_WINDOW: int = 1
+    SEARCH_BACKEND: str = setting("regex", choices=search.BACKENDS)
+    TITLE_WAIT_SCHEDULE: tuple[float, ...] = setting(
+        titles.WAIT_SCHEDULE, parse=titles.parse_schedule
+    )
+    IDEMPOTENCY_WAIT_SECONDS: float = idempotency.WAIT_SECONDS
+    MAX_CONTENT_LENGTH: int = setting(300 * 1024 * 1024, minimum=1)
+    CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES: int = setting(importers.DEFAULT_MAX_BYTES, minimum=1)
+    IMPORT_IP_MAX: int = setting(100, minimum=1)
+    IMPORT_IP_WINDOW: int = setting(15, minimum=1)  # minutes, as LibreChat counts them
+    IMPORT_USER_MAX: int = setting(50, minimum=1)
+    IMPORT_USER_WINDOW: int = setting(15, minimum=1)
+    FORK_IP_MAX: int = setting(30, minimum=1)
+    FORK_IP_WINDOW: int = setting(1, minimum=1)
+    FORK_USER_MAX: int = setting(7, minimum=1)
+    FORK_USER_WINDOW: int = setting(1, minimum=1)
     TESTING: bool = False
 
     @property
@@ -82,14 +145,33 @@ class Config:
 
     @classmethod
     def load(cls, overrides: Mapping | None = None, env: Mapping | None = None) -> Config:
-        """Defaults, then the environment, then ``overrides``; then fill and check secrets."""
+        """Defaults, then the environment, then ``overrides``; every value checked.
+
+        Text (from the environment, or an override given as text) is parsed by the
+        setting's rule; a value that cannot be used raises ``ConfigError`` naming every
+        such variable. Then secrets are filled in or refused.
+        """
         env = os.environ if env is None else env
-        values: dict = {}
+        given: dict[str, Any] = {n: env[n] for n in cls.names() if env.get(n, "") != ""}
+        given.update(overrides or {})
+        values: dict[str, Any] = {}
+        problems: list[str] = []
         for spec in fields(cls):
-            if spec.name in env and env[spec.name] != "":
-                values[spec.name] = _convert(spec, env[spec.name])
-        values.update(overrides or {})
-        return cls(**values)._with_secrets()
+            if spec.name not in given:
+                continue
+            value = given.pop(spec.name)
+            try:
+                values[spec.name] = _read(spec, value)
+            except ValueError as exc:
+                problems.append(f"{spec.name}={value!r}: {exc}")
+        if problems:
+            raise ConfigError("invalid settings: " + "; ".join(problems))
+        return cls(**values, **given)._with_secrets()
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every setting's name, in declaration order."""
+        return tuple(spec.name for spec in fields(cls))
 
     def _with_secrets(self) -> Config:
         if self.JWT_PUBLIC_KEY:
@@ -128,15 +210,20 @@ class Config:
         return settings
 
 
-def _convert(spec, raw: str):
-    kind = spec.type if isinstance(spec.type, str) else spec.type.__name__
-    if "bool" in kind:
-        return _flag(raw)
-    if kind.startswith("int"):
-        return int(raw)
-    if kind.startswith("float"):
-        return float(raw)
-    return raw
+def _read(spec: Field, value: Any) -> Any:
+    """``value`` parsed (when it is text) and checked against the setting's rule."""
+    rule: Rule = spec.metadata.get("rule", Rule())
+    if isinstance(value, str):
+        value = (rule.parse or PARSERS[str(spec.type)])(value)
+    if rule.choices is not None and value not in rule.choices:
+        raise ValueError(f"expected one of {', '.join(rule.choices)}")
+    if _is_number(value) and rule.minimum is not None and value < rule.minimum:
+        raise ValueError(f"expected at least {rule.minimum}")
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _redact(uri: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 from flask_jwt_extended import JWTManager
@@ -22,7 +22,6 @@ class _Store:
     client: object
     db: object
     indexes_ready: bool = False
-    notes: list[str] = field(default_factory=list)
     files: DataFile | None = None  # the embedded store's data on disk
     busy: str | None = None  # why another process owns that data, if it does
 

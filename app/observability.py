@@ -22,6 +22,11 @@ from prometheus_client import (
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Metric labels take a bounded set of values: these methods, else "other"; the route
+# template (never the raw path), else "<unmatched>"; the status code.
+KNOWN_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+)
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 access_log = logging.getLogger("colloquy.access")
 
@@ -69,9 +74,10 @@ def _start_request() -> None:
 def _finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     route = request.url_rule.rule if request.url_rule else "<unmatched>"
+    method = request.method if request.method in KNOWN_METHODS else "other"
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-    LATENCY.labels(request.method, route).observe(elapsed)
+    REQUESTS.labels(method, route, str(response.status_code)).inc()
+    LATENCY.labels(method, route).observe(elapsed)
     access_log.info(
         "request",
         extra={

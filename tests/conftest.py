@@ -1,5 +1,13 @@
 """Shared fixtures: an app on a fresh database per test, a client, and tokens.
 
+Building an app is the slow part of an HTTP test, so tests share one: the app built
+for a configuration serves every following test with the same ``app_config``, each
+on its own fresh database, with its settings restored and its rate-limit counters
+reset. A test that changes ``app_config`` gets an app of its own, and so does the
+test after any other app was built (an app binds process-wide extensions). A test
+that changes the app itself (routes, hooks, per-app state such as the store breaker)
+is marked ``own_app``: it gets a new app, used by no other test.
+
 Set ``TEST_MONGO_URI=mongodb://…`` to run the whole suite against a real
 server; each test then gets its own database, dropped afterwards.
 """
@@ -8,12 +16,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 
 import pytest
 
 from app import create_app
 from app.core.scope import Scope
 from app.db import connect, ensure_indexes
+from app.extensions import api, limiter, mongo
 from tests import llm_server
 
 pytest_plugins = ["tests.shapes.plugin"]
@@ -50,13 +60,50 @@ def app_config(database_name):
     }
 
 
+class SharedApp:
+    """The last app built for a configuration, handed to each test on a fresh database."""
+
+    def __init__(self):
+        self.app, self.key, self.spec = None, None, None
+
+    def for_test(self, config: dict, own: bool = False):
+        """An app for ``config``, using the database ``config["MONGO_DB"]`` (indexed)."""
+        key = repr(sorted((name, value) for name, value in config.items() if name != "MONGO_DB"))
+        if not own and self.app is not None and key == self.key and api.spec is self.spec:
+            self._use_database(config["MONGO_DB"])
+            limiter.reset()
+            return self.app
+        self.close()
+        self.app, self.key = create_app(config), None if own else key
+        self.spec = api.spec  # replaced whenever any app is built
+        return self.app
+
+    def _use_database(self, name: str) -> None:
+        store = self.app.extensions["mongo"]
+        self.app.extensions["mongo"] = replace(store, db=store.client[name], indexes_ready=False)
+        mongo.ensure_indexes(self.app)
+
+    def close(self) -> None:
+        if self.app is not None:
+            self.app.extensions["mongo"].client.close()
+            self.app = None
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    shared = SharedApp()
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def app(app_config):
-    application = create_app(app_config)
+def app(request, app_config, shared_app):
+    application = shared_app.for_test(app_config, own="own_app" in request.keywords)
+    settings = dict(application.config)
     yield application
-    store = application.extensions["mongo"]
-    store.client.drop_database(app_config["MONGO_DB"])
-    store.client.close()
+    application.config.clear()
+    application.config.update(settings)
+    application.extensions["mongo"].client.drop_database(app_config["MONGO_DB"])
 
 
 @pytest.fixture

@@ -177,6 +177,7 @@ def chatgpt_browsing() -> dict:
                 "user",
                 {"content_type": "multimodal_text", "parts": [image, "What is this?"]},
                 at=100,
+                attachments=[{"id": "file-1", "name": "owl.jpg", "mime_type": "image/jpeg"}],
             ),
         ),
         "quote": _node(

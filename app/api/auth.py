@@ -1,22 +1,27 @@
 """Bearer-JWT authentication and the caller's ``Scope``.
 
 ``sub`` is the user id; optional claims ``workspace`` (default ``default``)
-and ``role`` (``user`` or ``admin``). Failures answer 401 in the calling
-dialect's error shape.
+and ``role`` (``user`` or ``admin``). Every token must expire: ``exp`` is
+required, at most ``JWT_MAX_LIFETIME_HOURS`` after ``iat`` (or after now, for
+a token without ``iat``). The scheme is case-insensitive (``bearer`` works).
+Failures answer 401 in the calling dialect's error shape.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+from typing import TypeVar
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
 
 from ..core.errors import Unauthenticated
+from ..core.limits import ID_MAX
 from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
 
-CLAIM_MAX = 200
+AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
 
 def _unauthorized(message: str):
@@ -41,13 +46,39 @@ def scope_from_claims(claims: dict) -> Scope:
     workspace = claims.get("workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
     for name, value in (("sub", user_id), ("workspace", workspace)):
-        if not isinstance(value, str) or not value.strip() or len(value) > CLAIM_MAX:
+        if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
             raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
         raise Unauthenticated(f"Token claim 'role' must be one of {', '.join(ROLES)}")
     if role == "admin":
         return Scope.for_admin(user_id, workspace)
     return Scope.for_user(user_id, workspace)
+
+
+def check_lifetime(claims: dict, max_hours: float, now: float) -> None:
+    """``Unauthenticated`` unless the token expires, within ``max_hours`` of being issued."""
+    expires = claims.get("exp")
+    if not _is_number(expires):
+        raise Unauthenticated("Token must carry an expiry ('exp' claim)")
+    issued = claims.get("iat") if _is_number(claims.get("iat")) else now
+    if expires - issued > max_hours * 3600:
+        raise Unauthenticated(f"Token lifetime exceeds the {max_hours:g} hours allowed")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def canonical_bearer_scheme(wsgi_app):
+    """WSGI middleware: ``bearer …`` reads as ``Bearer …`` (auth schemes are case-insensitive)."""
+
+    def app(environ, start_response):
+        scheme, space, rest = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+        if space and scheme != "Bearer" and scheme.lower() == "bearer":
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {rest}"
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 def authenticate() -> None:
@@ -57,11 +88,13 @@ def authenticate() -> None:
     """
     if verify_jwt_in_request() is None:
         return
-    g.scope = scope_from_claims(get_jwt())
+    claims = get_jwt()
+    check_lifetime(claims, current_app.config["JWT_MAX_LIFETIME_HOURS"], time.time())
+    g.scope = scope_from_claims(claims)
 
 
-def require_auth(blueprint: Blueprint) -> Blueprint:
-    """Protect every route of ``blueprint``."""
+def require_auth(blueprint: AnyBlueprint) -> AnyBlueprint:
+    """Protect every route of ``blueprint`` (``DialectBlueprint`` does, unless public)."""
     blueprint.before_request(authenticate)
     return blueprint
 
@@ -74,8 +107,14 @@ def current_scope() -> Scope:
 def mint_token(
     user_id: str, workspace: str = DEFAULT_WORKSPACE, role: str = "user", hours: float = 24
 ) -> str:
-    """A signed access token (needs an app context; RS256 needs ``JWT_PRIVATE_KEY``)."""
+    """A signed access token (needs an app context; RS256 needs ``JWT_PRIVATE_KEY``).
+
+    ``ValueError`` if ``hours`` is over ``JWT_MAX_LIFETIME_HOURS`` (the token would be refused).
+    """
     scope_from_claims({"sub": user_id, "workspace": workspace, "role": role})
+    max_hours = current_app.config["JWT_MAX_LIFETIME_HOURS"]
+    if hours > max_hours:
+        raise ValueError(f"{hours:g} hours is over JWT_MAX_LIFETIME_HOURS ({max_hours:g})")
     return create_access_token(
         identity=user_id,
         additional_claims={"workspace": workspace, "role": role},

@@ -8,7 +8,6 @@ to the dialect's error schema and its validation status (400 for LibreChat).
 from __future__ import annotations
 
 import http
-from collections.abc import Mapping
 
 from apispec import BasePlugin
 
@@ -52,18 +51,3 @@ def _describe(status: int | str) -> str:
     if str(status) in ("400", "422"):
         return "Invalid request (malformed JSON, wrong types, missing fields)"
     return http.HTTPStatus(int(status)).phrase
-
-
-def error_responses(blp, schema, descriptions: Mapping[int, str]):
-    """A decorator factory: ``@documents_errors(401, 404)`` documents those statuses."""
-
-    def documents_errors(*statuses: int):
-        def decorate(view):
-            for status in statuses:
-                document = blp.alt_response(status, schema=schema, description=descriptions[status])
-                view = document(view)
-            return view
-
-        return decorate
-
-    return documents_errors

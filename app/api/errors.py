@@ -9,7 +9,7 @@ here, so no request ever gets an HTML error page or a bare 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Flask, g, jsonify, request
@@ -17,7 +17,8 @@ from marshmallow import Schema, fields
 from pymongo.errors import ConnectionFailure, PyMongoError
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import DomainError, NotOwned
+from ..core.errors import DomainError, InvalidField, NotOwned
+from ..core.limits import BODY_DEPTH_MAX
 
 log = logging.getLogger(__name__)
 
@@ -81,28 +82,34 @@ class PlatformErrorSchema(Schema):
 
 @dataclass(frozen=True)
 class Dialect:
-    """How one HTTP dialect speaks errors (and documents them: ``error_schema``)."""
+    """How one HTTP dialect speaks errors, and documents them (``error_schema`` and
+    ``error_descriptions``, the wording of each status its routes document)."""
 
     name: str
     prefixes: tuple[str, ...]
     body: Callable[[Problem], dict] = platform_body
     error_schema: type[Schema] = PlatformErrorSchema
     validation_status: int = 422
-    malformed_status: int = 400  # a body that is not JSON at all
+    malformed_status: int = 400  # a body that is not JSON at all, or nested too deeply
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
+    error_descriptions: Mapping[int, str] = field(default_factory=dict)
 
     def from_domain(self, error: DomainError) -> Problem:
         if isinstance(error, NotOwned) and self.hides_foreign:
             return Problem(404, "not_found", "Conversation not found")
+        if isinstance(error, InvalidField):  # a field of the body, as webargs reports them
+            details = {"json": error.details}
+            return Problem(self.validation_status, error.code, error.message, details)
         return Problem(error.status, error.code, error.message, error.details)
 
     def from_http(self, error: HTTPException) -> Problem:
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         messages = data.get("messages") or data.get("errors")
-        headers = dict(data.get("headers") or {})
-        if is_malformed_json(messages):
-            return Problem(self.malformed_status, "malformed_json", MALFORMED_JSON, None, headers)
+        headers = {**_own_headers(error), **dict(data.get("headers") or {})}
+        refused = unparsed_body(messages)
+        if refused:
+            return Problem(self.malformed_status, *refused, None, headers)
         if status == 422 or (status == 400 and messages):
             return Problem(
                 self.validation_status,
@@ -117,14 +124,41 @@ class Dialect:
 
 
 MALFORMED_JSON = "The request body is not valid JSON"
+TOO_DEEP = f"The request body nests JSON more than {BODY_DEPTH_MAX} levels deep"
+UNPARSED = {
+    "Invalid JSON body.": ("malformed_json", MALFORMED_JSON),  # webargs' own report
+    TOO_DEEP: ("json_too_deep", TOO_DEEP),  # the dialect blueprint's parser refused it
+}
 
 
-def is_malformed_json(messages: object) -> bool:
-    """webargs reports a body that does not parse as ``{"json": ["Invalid JSON body."]}``."""
-    return isinstance(messages, dict) and messages.get("json") == ["Invalid JSON body."]
+def _own_headers(error: HTTPException) -> dict:
+    """The headers an HTTP error brings itself (``Allow`` on a 405), but not its HTML type."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
 
 
-PLATFORM = Dialect("platform", ("/v1",))
+def unparsed_body(messages: object) -> tuple[str, str] | None:
+    """(code, message) when the body was refused before validation: not JSON, or too deep.
+
+    The parser reports those as ``{"json": [reason]}``.
+    """
+    reasons = messages.get("json") if isinstance(messages, dict) else None
+    if isinstance(reasons, list) and len(reasons) == 1 and isinstance(reasons[0], str):
+        return UNPARSED.get(reasons[0])
+    return None
+
+
+PLATFORM = Dialect(
+    "platform",
+    ("/v1",),
+    error_descriptions={
+        400: "Bad cursor, filter or value.",
+        401: "Missing or invalid token.",
+        403: "Not allowed for this token (admin-only option).",
+        404: "No such conversation in the caller's reach.",
+        409: "Conflicting state (e.g. an id already in use).",
+        422: "The query string or body failed validation.",
+    },
+)
 _dialects: list[Dialect] = [PLATFORM]
 
 

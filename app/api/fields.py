@@ -1,12 +1,18 @@
-"""Marshmallow fields shared by the dialects."""
+"""Marshmallow fields and length rules shared by the dialects."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from ..core.clock import to_iso, to_storage
+from ..core.limits import ID_MAX, MODEL_MAX, SOURCE_MAX, TAG_MAX
+
+ID_LENGTH = validate.Length(1, ID_MAX)
+MODEL_LENGTH = validate.Length(1, MODEL_MAX)
+SOURCE_LENGTH = validate.Length(1, SOURCE_MAX)
+TAG_LENGTH = validate.Length(1, TAG_MAX)
 
 
 class UtcDateTime(fields.DateTime):

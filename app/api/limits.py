@@ -5,15 +5,17 @@ minutes per client IP, ``IMPORT_USER_MAX`` per ``IMPORT_USER_WINDOW`` per user
 (the token's workspace and ``sub``), and the same with ``FORK_``. Limits are
 shared by every route that carries the same decorator (the LibreChat and v1
 import routes count together). A breach answers 429 with ``Retry-After`` in
-the dialect's error shape. Storage: ``RATELIMIT_STORAGE_URI`` (memory by
-default, fresh for each app).
+the dialect's error shape, and a refused request spends no quota: what it took
+from its other limit is given back. Only 429 and 503 answers carry
+``Retry-After``. Storage: ``RATELIMIT_STORAGE_URI`` (memory by default, fresh
+for each app).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
+from flask import Flask, current_app, g
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from flask_limiter.util import get_remote_address
 
@@ -41,6 +43,36 @@ def _limit_value(name: str, kind: str) -> Callable[[], str]:
     return value
 
 
+def init_app(app: Flask) -> None:
+    """Bind the limiter, keeping ``Retry-After`` for refusals.
+
+    flask-limiter writes ``Retry-After`` on every answer of a limited route. Flask runs
+    ``after_request`` hooks last-registered first, so this one, registered before the
+    limiter's own, sees the answer after it.
+    """
+    app.after_request(_retry_after_only_on_refusals)
+    limiter.init_app(app)
+
+
+def _retry_after_only_on_refusals(response):
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def _give_back(_breached) -> None:
+    """``on_breach``: a refused request returns the hits it made on every limit it was counted in.
+
+    The fixed-window strategy counts a hit before comparing it with the limit, so the
+    refused request's own limit is given back too.
+    """
+    if g.get("rate_limits_given_back"):
+        return
+    g.rate_limits_given_back = True
+    for counted in limiter.current_limits:
+        limiter.limiter.hit(counted.limit, *counted.request_args, cost=-1)
+
+
 def _limits(name: str, what: str):
     """Decorator: the per-IP and per-user limits ``{name}_IP_*`` and ``{name}_USER_*``."""
 
@@ -51,6 +83,7 @@ def _limits(name: str, what: str):
                 scope=f"{name.lower()}-{kind.lower()}",
                 key_func=key,
                 error_message=f"Too many {what} requests, try again later",
+                on_breach=_give_back,
             )(view)
         return view
 

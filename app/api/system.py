@@ -6,15 +6,22 @@ from importlib.resources import files
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, send_from_directory
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from pymongo.errors import PyMongoError
 
 from ..extensions import mongo
 from ..observability import metrics_payload
+from .blueprint import DialectBlueprint
+from .errors import PLATFORM
 
-blp = Blueprint("system", __name__, description="Health, readiness and metrics (no token).")
-PUBLIC = {"security": []}
+blp: DialectBlueprint = DialectBlueprint(
+    "system",
+    __name__,
+    dialect=PLATFORM,
+    tag="System",
+    public=True,
+    description="Health, readiness and metrics (no token).",
+)
 
 
 class HealthSchema(Schema):
@@ -27,7 +34,6 @@ class ReadinessSchema(Schema):
 
 
 @blp.route("/healthz")
-@blp.doc(**PUBLIC)
 @blp.response(200, HealthSchema)
 def healthz():
     """Liveness: the process is up and answering."""
@@ -35,7 +41,6 @@ def healthz():
 
 
 @blp.route("/readyz")
-@blp.doc(**PUBLIC)
 @blp.response(200, ReadinessSchema)
 @blp.alt_response(503, schema=ReadinessSchema, description="The store cannot be reached.")
 def readyz():
@@ -48,7 +53,6 @@ def readyz():
 
 
 @blp.route("/metrics")
-@blp.doc(**PUBLIC)
 @blp.response(200, description="Prometheus text exposition format.")
 def metrics():
     """Prometheus metrics: request counts and latency histograms per route."""

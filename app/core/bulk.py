@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import lifecycle
 from .clock import require_id, utcnow
-from .conversations import TAGS_PER_CONVERSATION, clean_tags
 from .errors import DomainError, Invalid
 from .scope import Scope
+from .validation import TAGS_PER_CONVERSATION, clean_tags
 
 IDS_MAX = 1000
 ACTIONS = ("archive", "unarchive", "delete", "restore", "tag", "untag")
@@ -131,18 +132,11 @@ def _apply(db, scope: Scope, action, ids: list[str], tags: list[str], outcome) -
 
 def _update_for(action: str, rule: Rule, tags: list[str]) -> dict:
     now = utcnow()
+    if rule.status is not None:
+        return {"$set": {**lifecycle.transition(rule.status, now), "updated_at": now}}
     if action == "tag":
         return {"$addToSet": {"tags": {"$each": tags}}, "$set": {"updated_at": now}}
-    if action == "untag":
-        return {"$pull": {"tags": {"$in": tags}}, "$set": {"updated_at": now}}
-    changes = {"status": rule.status, "updated_at": now}
-    if rule.status == "archived":
-        changes["archived_at"] = now
-    elif rule.status == "deleted":
-        changes["deleted_at"] = now
-    else:
-        changes.update(archived_at=None, deleted_at=None)
-    return {"$set": changes}
+    return {"$pull": {"tags": {"$in": tags}}, "$set": {"updated_at": now}}
 
 
 def _settle_raced(db, scope: Scope, ids: list[str], rule: Rule, outcome: Outcome) -> int:

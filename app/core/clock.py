@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from .errors import Invalid
+from .limits import ID_MAX
 
 ROOT_PARENT_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -29,7 +30,7 @@ def new_id() -> str:
 
 def require_id(value: object, what: str = "id") -> str:
     """Reject anything but a plain, reasonably sized string id (no operators, no objects)."""
-    if not isinstance(value, str) or not value or len(value) > 200:
+    if not isinstance(value, str) or not value or len(value) > ID_MAX:
         raise Invalid(f"{what} must be a non-empty string")
     return value
 

@@ -55,6 +55,7 @@ from datetime import timedelta
 from . import background, conversations, summaries, tokens
 from .clock import new_id, utcnow
 from .errors import Conflict, Invalid
+from .limits import MODEL_MAX
 from .messages import path_to
 from .scope import Scope
 from .summaries import Budget, Summariser, summary_tokens
@@ -97,8 +98,10 @@ class CompactionRequest:
             ("max_tokens", TOKENS_MAX),
         ):
             _check_count(name, getattr(self, name), 0, highest)
-        if self.model is not None and (not isinstance(self.model, str) or len(self.model) > 200):
-            raise Invalid("model must be a string of at most 200 characters")
+        if self.model is not None and (
+            not isinstance(self.model, str) or len(self.model) > MODEL_MAX
+        ):
+            raise Invalid(f"model must be a string of at most {MODEL_MAX} characters")
 
 
 def _check_count(name: str, value: object, lowest: int, highest: int) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import conversations, messages
+from . import conversations, deletion, lifecycle, messages
 from .clock import ROOT_PARENT_ID, utcnow
 from .scope import Scope
 
@@ -127,7 +127,7 @@ def seed(
     plan = [(u, i) for u in users for i in range(conversations_per_user)]
     total_messages = 0
     for user_id in users:
-        conversations.hard_delete_all(db, Scope.for_user(user_id, DEMO_WORKSPACE))
+        deletion.hard_delete_all(db, Scope.for_user(user_id, DEMO_WORKSPACE))
         db.tags.delete_many({"workspace_id": DEMO_WORKSPACE, "user_id": user_id})
     for user_id, index in progress(plan):
         total_messages += _conversation(db, rng, user_id, index, now)
@@ -200,5 +200,5 @@ def _finish(db, scope: Scope, conversation_id: str, index: int) -> None:
     conversation = conversations.get(db, scope, conversation_id)
     changes = {"updated_at": conversation["last_message_at"]}
     if index % 5 == 4:
-        changes.update(status="archived", archived_at=conversation["last_message_at"])
+        changes.update(lifecycle.transition("archived", conversation["last_message_at"]))
     db.conversations.update_one({"_id": conversation_id}, {"$set": changes})

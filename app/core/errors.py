@@ -28,6 +28,19 @@ class Invalid(DomainError):
     code = "invalid_request"
 
 
+class InvalidField(Invalid):
+    """One named field holds a value that cannot be accepted (``details``: field -> messages).
+
+    Each dialect answers it as it answers its own request validation errors.
+    """
+
+    code = "validation_error"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, {field: [message]})
+        self.field = field
+
+
 class Unauthenticated(DomainError):
     """No valid credentials came with the request."""
 

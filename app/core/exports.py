@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from . import conversations
-from .clock import to_iso, utcnow
+from .clock import require_id, to_iso, utcnow
 from .errors import Forbidden, Invalid
 from .importers.colloquy import FORMAT_NAME, VERSION
 from .scope import Scope
@@ -101,9 +101,7 @@ def _summaries(db, conversation: dict):
 
 def user_scope(scope: Scope, user_id: object) -> Scope:
     """The scope of ``user_id``'s data for this caller (themself, or an admin)."""
-    if not isinstance(user_id, str) or not user_id or len(user_id) > 200:
-        raise Invalid("user id must be a non-empty string")
-    return scope.narrowed_to(user_id)
+    return scope.narrowed_to(require_id(user_id, "user id"))
 
 
 def count_conversations(db, scope: Scope) -> int:

@@ -28,7 +28,6 @@ KEY_MAX = 255
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.05
 RESERVE_ATTEMPTS = 3
-RETENTION_SECONDS = 24 * 3600
 
 
 def clean_key(key: object) -> str:

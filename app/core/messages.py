@@ -18,6 +18,7 @@ from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .validation import check_storable, merge_metadata
 
 ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
@@ -60,8 +61,8 @@ class NewMessage:
                 raise Invalid(f"{name} must be between 0 and {TOKENS_MAX}")
         if not 0 <= self.cost_cents <= COST_CENTS_MAX:
             raise Invalid(f"cost_cents must be between 0 and {COST_CENTS_MAX}")
-        conversations.check_storable(self.content, "content")
-        conversations.merge_metadata({}, self.metadata or {})  # before any counter moves
+        check_storable(self.content, "content")
+        merge_metadata({}, self.metadata or {})  # before any counter moves
 
 
 def text_of(content: list | None) -> str:
@@ -125,7 +126,10 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
 
 
 def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    """A message of ``conversation`` as stored, with its token count (append, import)."""
+    """A message of ``conversation`` as stored, with its token count (append, import).
+
+    ``new`` has passed ``validate`` (its metadata among the rest) before this is called.
+    """
     document = _document(conversation, new, message_id, parent, seq, now)
     document.update(_token_fields(conversation, new, document["text"]))
     return document
@@ -169,7 +173,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "cost_cents": new.cost_cents,
         "is_pinned": False,
         "compacted_by": None,
-        "metadata": conversations.merge_metadata({}, new.metadata or {}),
+        "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
         "created_at": now,
     }
 
@@ -213,7 +217,11 @@ def list_all(db, scope: Scope, conversation_id: object) -> list[dict]:
 
 def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
     """The path from the root to ``leaf_id`` (default: the latest message), root first."""
-    conversation = conversations.get(db, scope, conversation_id)
+    return thread_of(db, conversations.get(db, scope, conversation_id), leaf_id)
+
+
+def thread_of(db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
+    """``thread`` of a conversation document already read."""
     by_id = {m["_id"]: m for m in db.messages.find({"conversation_id": conversation["_id"]})}
     leaf = leaf_id or conversation.get("latest_message_id")
     if leaf is None:
@@ -307,9 +315,16 @@ def list_page(
     cursor: str | None = None,
 ) -> Page:
     """One keyset page of a conversation's messages in append order (or reversed)."""
+    conversation = conversations.get(db, scope, conversation_id)
+    return page_of(db, conversation, order=order, limit=limit, cursor=cursor)
+
+
+def page_of(
+    db, conversation: dict, *, order: str = "asc", limit: int = 50, cursor: str | None = None
+) -> Page:
+    """``list_page`` of a conversation document already read."""
     if not 1 <= limit <= MESSAGE_PAGE_MAX:
         raise Invalid(f"limit must be between 1 and {MESSAGE_PAGE_MAX}")
-    conversation = conversations.get(db, scope, conversation_id)
     query = {"conversation_id": conversation["_id"]}
     return fetch_page(db.messages, query, Sort("seq", order), limit, cursor)
 
@@ -318,64 +333,3 @@ def latest_thread(db, scope: Scope, conversation_id: object, limit: int | None =
     """The thread to the latest message, root first; with ``limit`` only its last messages."""
     path = thread(db, scope, conversation_id)
     return path[-limit:] if limit else path
-
-
-INITIAL_MESSAGES_MAX = 1000
-
-
-def start(db, scope: Scope, initial: list[NewMessage], **fields) -> dict:
-    """Create a conversation (``fields`` as in ``conversations.create``) with its first messages.
-
-    Every message is checked before anything is written; a failure while appending
-    erases the half-made conversation, so bad input changes nothing.
-    """
-    if len(initial) > INITIAL_MESSAGES_MAX:
-        raise Invalid(f"at most {INITIAL_MESSAGES_MAX} initial messages")
-    _check_initial(initial)
-    conversation = conversations.create(db, scope, **fields)
-    try:
-        for new in initial:
-            append(db, scope, conversation["_id"], new)
-    except BaseException:
-        conversations.hard_delete(db, scope, [conversation["_id"]])
-        raise
-    return conversations.get(db, scope, conversation["_id"])
-
-
-def _check_initial(initial: list[NewMessage]) -> None:
-    """Validate a batch; a parent must be an earlier message of the same batch."""
-    earlier: set[str] = set()
-    for new in initial:
-        new.validate()
-        parent = new.parent_message_id
-        if parent not in (None, ROOT_PARENT_ID) and parent not in earlier:
-            raise Invalid("an initial message's parent must be an earlier initial message")
-        if new.message_id:
-            earlier.add(require_id(new.message_id, "message id"))
-
-
-def detail(
-    db,
-    scope: Scope,
-    conversation_id: object,
-    *,
-    include_messages: bool = True,
-    thread_only: bool = False,
-    limit: int = 100,
-    cursor: str | None = None,
-    order: str = "asc",
-) -> dict:
-    """A conversation with a page of its messages, or with its thread (the last ``limit``)."""
-    conversation = conversations.get(db, scope, conversation_id)
-    if not include_messages:
-        return conversation
-    if thread_only:
-        path = latest_thread(db, scope, conversation["_id"], limit)
-        return {**conversation, "messages": path, "messages_has_more": False}
-    page = list_page(db, scope, conversation["_id"], order=order, limit=limit, cursor=cursor)
-    return {
-        **conversation,
-        "messages": page.items,
-        "messages_has_more": page.has_more,
-        "messages_next_cursor": page.next_cursor,
-    }

@@ -4,6 +4,9 @@ A cursor is base64url JSON holding the sort field, direction and the last
 item's sort value and id. The next page is everything strictly after that
 pair in sort order, so pages stay stable while other documents are inserted
 or deleted, and each page is one index range scan whatever its depth.
+
+A cursor comes back from the client, so it is decoded with bounded size and
+nesting (checked before parsing): a crafted one is ``Invalid``, never a crash.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from datetime import datetime
 from pymongo import ASCENDING, DESCENDING
 
 from .errors import Invalid
+from .limits import deeper_than
 
 SORT_FIELDS = ("updated_at", "created_at", "title", "seq")  # seq: messages in append order
 DIRECTIONS = ("asc", "desc")
+CURSOR_MAX = 32 * 1024  # characters: a title's sort value, JSON-escaped, fits with room
+CURSOR_DEPTH_MAX = 2  # the payload object and its key object
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,7 @@ class Sort:
 def decode_cursor(cursor: str, sort: Sort) -> tuple[object, str]:
     """Return the (sort value, id) a cursor points after, or raise ``Invalid``."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        payload = _load_payload(cursor)
         field, direction, key, last_id = payload["f"], payload["d"], payload["k"], payload["id"]
         value = _decode_key(key)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
@@ -78,6 +83,16 @@ def decode_cursor(cursor: str, sort: Sort) -> tuple[object, str]:
     ):
         raise Invalid("cursor is not valid")
     return value, last_id
+
+
+def _load_payload(cursor: str) -> dict:
+    """The JSON inside a cursor, refused before parsing when too long or too deep."""
+    if len(cursor) > CURSOR_MAX:
+        raise ValueError("cursor too long")
+    raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+    if deeper_than(raw, CURSOR_DEPTH_MAX):
+        raise ValueError("cursor nested too deeply")
+    return json.loads(raw)
 
 
 def _decode_key(key: dict) -> object:

@@ -50,7 +50,3 @@ class Scope:
         if self.user_id is not None:
             clause["user_id"] = self.user_id
         return clause
-
-    def owns(self, document: dict) -> bool:
-        """Whether a document of this workspace is inside the scope."""
-        return self.user_id is None or document.get("user_id") == self.user_id

@@ -4,14 +4,14 @@
 conversation titles and message text. Works the same on mongomock and a real
 server; user input is always escaped, so ``.*`` or ``$gt`` are plain text.
 ``text``: a MongoDB text index (real server only; mongomock has no ``$text``).
+Pages of matches are ``listing.search_page``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from . import conversations
 from .errors import Invalid, Unavailable
 from .scope import Scope
 
@@ -108,22 +108,3 @@ def _text_matches(db, scope: Scope, text: str) -> Matches:
     except NotImplementedError as exc:  # mongomock has no $text
         raise Unavailable("the text search backend needs a MongoDB server") from exc
     return Matches(text, "text", set(titles), set(by_message))
-
-
-def search_page(
-    db,
-    scope: Scope,
-    text: object,
-    selection,
-    *,
-    sort=None,
-    limit: int = 20,
-    cursor: str | None = None,
-    backend: str = "regex",
-):
-    """A keyset page of conversations matching ``text``, each with ``matched_fields``."""
-    matches = find_matches(db, scope, text, backend)
-    chosen = replace(selection, extra={**selection.extra, **matches.query()})
-    page = conversations.list_page(db, scope, chosen, sort=sort, limit=limit, cursor=cursor)
-    page.items = [{**c, "matched_fields": matches.fields_for(c)} for c in page.items]
-    return page

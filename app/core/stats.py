@@ -1,4 +1,4 @@
-"""Conversation statistics, computed with aggregation pipelines (seed 001's shape).
+"""Conversation statistics, computed with aggregation pipelines.
 
 The selection is the caller's conversations (every status) narrowed by source,
 assistant and a creation-date range. Totals sum the selected conversations'
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .conversations import STATUSES, ListFilter
 from .errors import Invalid
+from .lifecycle import STATUSES
+from .listing import ListFilter
 from .scope import Scope
 
 DAY_FORMAT = "%Y-%m-%d"

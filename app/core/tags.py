@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations
+from . import conversations, validation
 from .clock import new_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .scope import Scope
@@ -29,7 +29,7 @@ SORTS = {"name": "tag", "count": "count", "position": "position", "createdAt": "
 
 def clean_tag(tag: object) -> str:
     """One trimmed tag name, or ``Invalid``."""
-    cleaned = conversations.clean_tags([tag] if isinstance(tag, str) else tag)
+    cleaned = validation.clean_tags([tag] if isinstance(tag, str) else tag, field="tag")
     if len(cleaned) != 1:
         raise Invalid("tag must be a non-empty string")
     return cleaned[0]
@@ -40,7 +40,7 @@ def _description(description: object) -> str | None:
         return None
     if not isinstance(description, str) or len(description) > DESCRIPTION_MAX:
         raise Invalid(f"description must be a string of at most {DESCRIPTION_MAX} characters")
-    return description
+    return validation.check_text(description, "description")
 
 
 def counts(db, scope: Scope) -> dict[str, int]:

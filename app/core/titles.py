@@ -18,11 +18,12 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
-from . import background, conversations
+from . import background
 from .clock import require_id
 from .errors import NotFound
 from .llm import LlmClient, LlmFailed
 from .scope import Scope
+from .validation import fit_title
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def generate_if_due(
     title = generator(first_user.get("text") or "")
     if not isinstance(title, str) or not title.strip():
         return None
-    title = conversations.clean_title(title)
+    title = fit_title(title)
     changed = db.conversations.update_one(
         {**owned, "title_source": "default"},
         {"$set": {"title": title, "title_source": "generated"}},

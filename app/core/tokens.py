@@ -19,7 +19,7 @@ counting chat tokens): every message is framed as
 tokens plus ``MESSAGE_OVERHEAD`` (3) plus its role's tokens (1 for every role
 used here). ``message_tokens`` returns that total; it is what is stored as a
 message's ``token_count`` (with the ``token_encoding`` it was counted in). A
-request adds ``REPLY_PRIMING`` (3) tokens once, for the assistant's reply.
+request adds 3 more tokens once, for the assistant's reply; no count here includes them.
 
 Long texts are counted in chunks of about ``CHUNK_CHARS`` characters, cut only
 before a single space that sits between two non-space characters: no
@@ -39,7 +39,6 @@ from bpe_openai import _bindings  # the Rust tokenizer; the encodings ship in th
 ENCODINGS = ("cl100k_base", "o200k_base")
 DEFAULT_ENCODING = "o200k_base"
 MESSAGE_OVERHEAD = 3
-REPLY_PRIMING = 3
 CHUNK_CHARS = 50_000
 
 _O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4")

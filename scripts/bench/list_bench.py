@@ -15,7 +15,7 @@ from harness import measure, report
 
 from app import create_app
 from app.api.auth import mint_token
-from app.core import conversations
+from app.core import conversations, listing
 from app.core.clock import new_id, utcnow
 from app.core.pagination import Sort
 from app.core.scope import Scope
@@ -40,9 +40,9 @@ def main() -> None:
 
     cursors = [None]
     sort = Sort()
-    query = conversations.ListFilter().query(scope)
+    query = listing.ListFilter().query(scope)
     while len(cursors) < args.pages:
-        page = conversations.list_page(db, scope, sort=sort, limit=25, cursor=cursors[-1])
+        page = listing.list_page(db, scope, sort=sort, limit=25, cursor=cursors[-1])
         cursors.append(page.next_cursor if page.has_more else None)
 
     def raw_page(i):

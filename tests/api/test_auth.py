@@ -1,5 +1,6 @@
 """Every data route needs a valid bearer token; failures are dialect-shaped 401s."""
 
+import time
 from datetime import timedelta
 
 import jwt as pyjwt
@@ -86,9 +87,8 @@ def test_rs256_public_key(app_config):
     config = {**app_config, "JWT_SECRET_KEY": None, "JWT_PUBLIC_KEY": public}
     app = create_app(config)
     assert app.config["JWT_ALGORITHM"] == "RS256"
-    token = pyjwt.encode(
-        {"sub": "alice", "type": "access", "jti": "x", "fresh": False}, private, algorithm="RS256"
-    )
+    claims = {"sub": "alice", "type": "access", "jti": "x", "fresh": False}
+    token = pyjwt.encode({**claims, "exp": int(time.time()) + 60}, private, algorithm="RS256")
     client = app.test_client()
     assert client.get(V1, headers={"Authorization": f"Bearer {token}"}).status_code == 200
     hs = pyjwt.encode({"sub": "alice", "type": "access"}, TEST_SECRET, algorithm="HS256")
@@ -107,3 +107,43 @@ def test_options_preflight_needs_no_token(client):
     response = client.options(V1)
     assert response.status_code == 200
     assert "GET" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_scheme_is_case_insensitive(client, token, scheme):
+    response = client.get(V1, headers={"Authorization": f"{scheme} {token('alice')}"})
+    assert response.status_code == 200
+
+
+def claims_token(**claims):
+    return pyjwt.encode(
+        {"sub": "alice", "type": "access", "jti": "x", "fresh": False, **claims},
+        TEST_SECRET,
+        algorithm="HS256",
+    )
+
+
+def test_token_without_expiry_is_refused(client):
+    response = client.get(V1, headers={"Authorization": f"Bearer {claims_token()}"})
+    assert_401(response)
+    assert "exp" in response.json["error"]["message"]
+
+
+def test_token_lifetime_is_capped(app_config):
+    from app import create_app
+
+    app_config["JWT_MAX_LIFETIME_HOURS"] = 2
+    client = create_app(app_config).test_client()
+    now = int(time.time())
+    within = claims_token(iat=now, exp=now + 2 * 3600)
+    assert client.get(V1, headers={"Authorization": f"Bearer {within}"}).status_code == 200
+    too_long = claims_token(iat=now, exp=now + 3 * 3600)
+    assert_401(client.get(V1, headers={"Authorization": f"Bearer {too_long}"}))
+    no_iat = claims_token(exp=now + 3 * 3600)  # counted from now
+    assert_401(client.get(V1, headers={"Authorization": f"Bearer {no_iat}"}))
+
+
+def test_create_token_refuses_a_lifetime_over_the_cap(app):
+    result = app.test_cli_runner().invoke(args=["create-token", "bob", "--hours", "100000"])
+    assert result.exit_code != 0
+    assert "JWT_MAX_LIFETIME_HOURS" in result.output

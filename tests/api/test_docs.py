@@ -40,3 +40,38 @@ def test_served_document_uses_dialect_schemas(client):
     listing = spec["paths"]["/v1/conversations"]["get"]["responses"]
     assert ref(listing["422"]) == "PlatformError"
     assert ref(listing["default"]) == "PlatformError"
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def test_every_token_route_documents_401_and_public_ones_need_no_token(client):
+    spec = client.get("/openapi.json").json
+    for path, method, operation in operations(spec):
+        public = operation.get("security") == []
+        assert ("401" in operation["responses"]) != public, (method, path)
+
+
+def test_tags_are_human_names_listed_once_and_grouped_by_dialect(client):
+    spec = client.get("/openapi.json").json
+    listed = [tag["name"] for tag in spec["tags"]]
+    used = {tag for _, _, operation in operations(spec) for tag in operation["tags"]}
+    assert set(listed) == used
+    assert len(listed) == len(set(listed))
+    assert all(" " in name or name == "System" for name in listed)
+    groups = [name.split(":")[0] for name in listed]
+    adjacent = [group for i, group in enumerate(groups) if i == 0 or groups[i - 1] != group]
+    assert len(adjacent) == len(set(adjacent)) == 4  # Platform, LibreChat, Chat, System
+
+
+def test_import_routes_sit_with_their_dialect(client):
+    paths = client.get("/openapi.json").json["paths"]
+    assert paths["/api/convos/import"]["post"]["tags"] == ["LibreChat: conversations"]
+    assert paths["/v1/users/{user_id}/data"]["delete"]["tags"][0].startswith("Platform: ")

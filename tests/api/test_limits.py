@@ -12,6 +12,10 @@ from app.core.scope import Scope
 
 @pytest.fixture
 def forking(app_config):
+    return forking_client(app_config)
+
+
+def forking_client(app_config):
     """An app with low fork limits and one conversation per user to copy."""
     app_config.update(FORK_USER_MAX=3, FORK_IP_MAX=5)
     app = create_app(app_config)
@@ -76,3 +80,63 @@ def test_user_key_falls_back_to_the_ip_without_a_valid_token(app, auth):
         assert user_key().startswith("ip:")
     with app.test_request_context(headers=auth("alice", workspace="acme")):
         assert user_key() == "user:acme:alice"
+
+
+def copy_from(client, auth, user, ip):
+    body = {"conversationId": client.sources[user]}
+    return client.post(
+        "/api/convos/duplicate",
+        json=body,
+        headers=auth(user),
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+def test_a_request_refused_per_ip_spends_no_user_quota(forking, auth):
+    for user in ("a", "b", "c", "d", "e"):
+        assert copy_from(forking, auth, user, "10.0.0.1").status_code == 201
+    for _ in range(3):
+        assert copy_from(forking, auth, "alice", "10.0.0.1").status_code == 429
+    statuses = [copy_from(forking, auth, "alice", "10.0.0.2").status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]  # alice's whole quota (3) was still there
+
+
+def test_a_request_refused_per_user_spends_no_ip_quota(forking, auth):
+    for _ in range(3):
+        assert copy_from(forking, auth, "alice", "10.0.0.1").status_code == 201
+    for _ in range(3):
+        assert copy_from(forking, auth, "alice", "10.0.0.1").status_code == 429
+    statuses = [copy_from(forking, auth, user, "10.0.0.1").status_code for user in "abc"]
+    assert statuses == [201, 201, 429]  # 3 + 2 = the IP's 5
+
+
+def test_only_refusals_carry_retry_after(forking, auth):
+    allowed = copy(forking, auth, "alice")
+    assert allowed.status_code == 201
+    assert "Retry-After" not in allowed.headers
+    assert allowed.headers["X-RateLimit-Remaining"] == "2"
+    for _ in range(2):
+        copy(forking, auth, "alice")
+    refused = copy(forking, auth, "alice")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def copy_forwarded_for(client, auth, user, forwarded_for):
+    body = {"conversationId": client.sources[user]}
+    headers = {**auth(user), "X-Forwarded-For": forwarded_for}
+    return client.post("/api/convos/duplicate", json=body, headers=headers)
+
+
+def test_behind_a_proxy_the_ip_limit_counts_the_forwarded_client(app_config, auth):
+    app_config["FORWARDED_PROXIES"] = 1
+    client = forking_client(app_config)
+    users = ("a", "b", "c", "d", "e", "f")
+    statuses = [copy_forwarded_for(client, auth, u, f"203.0.113.{i}") for i, u in enumerate(users)]
+    assert [response.status_code for response in statuses] == [201] * 6
+
+
+def test_without_a_proxy_forwarded_for_is_not_trusted(forking, auth):
+    users = ("a", "b", "c", "d", "e", "f")
+    statuses = [copy_forwarded_for(forking, auth, u, f"203.0.113.{i}") for i, u in enumerate(users)]
+    assert [response.status_code for response in statuses] == [201] * 5 + [429]

@@ -37,9 +37,9 @@ def test_docs_page_uses_local_assets(client):
     assert "cdn" not in html.lower()
     assert '"validatorUrl": null' in html
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
-        response = client.get(f"/docs/assets/{asset}")
-        assert response.status_code == 200
-        assert len(response.data) > 1000
+        with client.get(f"/docs/assets/{asset}") as response:  # closes the file it streams
+            assert response.status_code == 200
+            assert len(response.data) > 1000
 
 
 def test_openapi_declares_bearer_and_public_routes(client):
@@ -94,3 +94,20 @@ def test_unreachable_store_is_503_but_alive(unreachable_app):
     chat = client.get("/chat/", headers=headers)
     assert chat.status_code == 503
     assert chat.json == {"error": True, "message": "The database is unavailable, retry later"}
+
+
+def test_metrics_labels_stay_bounded(client):
+    """Unknown methods count as ``other`` and paths by their route, never raw."""
+    for index in range(30):
+        client.open(f"/v1/conversations/c{index}", method=f"BREW{index}")
+        client.get(f"/no/such/path/{index}")
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "BREW" not in body
+    assert "/no/such/path" not in body
+    assert 'method="other",route="<unmatched>",status="405"' in body
+
+
+def test_method_not_allowed_says_which_are(client):
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "OPTIONS"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests import samples
 
@@ -50,3 +51,32 @@ def test_a_bad_file_fails_with_its_reason(app, app_db, tmp_path):
     assert result.exit_code != 0
     assert "neither JSON nor a ZIP" in result.output
     assert app_db.conversations.count_documents({}) == 0
+
+
+def test_rejected_conversations_are_listed_and_strict_refuses(app, app_db, tmp_path):
+    broken = samples.chatgpt_browsing()
+    broken["mapping"] = "nope"
+    source = tmp_path / "conversations.json"
+    source.write_text(json.dumps([samples.chatgpt_coding(), broken]))
+    runner = app.test_cli_runner()
+
+    strict = runner.invoke(args=["import", str(source), "--user", "alice", "--strict"])
+    assert strict.exit_code != 0
+    assert "field 'mapping' must be an object" in strict.output
+    assert app_db.conversations.count_documents({}) == 0
+
+    result = runner.invoke(args=["import", str(source), "--user", "alice"])
+    assert result.exit_code == 0, result.output
+    assert "imported 1 conversations" in result.output
+    assert "rejected 1;" in result.output
+    assert "rejected: conversation 2 (\"Bird photo\"): field 'mapping'" in result.output
+
+
+def test_zip_progress_moves_forward_to_100_percent(app, app_db, tmp_path):
+    source = tmp_path / "export.zip"
+    source.write_bytes(samples.chatgpt_zip())
+    result = app.test_cli_runner().invoke(args=["import", str(source), "--user", "alice"])
+    assert result.exit_code == 0, result.output
+    percents = [int(p) for p in re.findall(r"importing:\s+(\d+)%", result.output)]
+    assert percents and percents == sorted(percents)
+    assert percents[-1] == 100

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import bulk, conversations
+from app.core import bulk, conversations, deletion
 from app.core.errors import Invalid
 
 
@@ -53,7 +53,7 @@ def test_a_conversation_changed_meanwhile_is_reported(db, alice, three, monkeypa
     real_update_many = db.conversations.update_many
 
     def racing_update_many(query, update):
-        conversations.soft_delete(db, alice, three[0])  # another request wins the race
+        deletion.soft_delete(db, alice, three[0])  # another request wins the race
         return real_update_many(query, update)
 
     monkeypatch.setattr(db.conversations, "update_many", racing_update_many)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from app.core import conversations, demo, messages
+from app.core import conversations, demo, listing, messages
 from app.core.clock import ROOT_PARENT_ID
 from app.core.scope import Scope
 from app.db import connect, ensure_indexes
@@ -86,11 +86,11 @@ def test_archived_and_pinned_ones_follow_their_index(seeded):
     db, _ = seeded
     for user in demo.DEMO_USERS:
         scope = Scope.for_user(user)
-        archived = conversations.ListFilter(statuses=("archived",))
-        assert conversations.count(db, scope, archived) == 3  # indexes 4, 9, 14
-        assert conversations.count(db, scope, conversations.ListFilter(pinned=True)) == 3
-        both = conversations.ListFilter(statuses=("archived",), pinned=True)
-        assert conversations.count(db, scope, both) == 1  # index 14
+        archived = listing.ListFilter(statuses=("archived",))
+        assert listing.list_offset(db, scope, archived).total == 3  # indexes 4, 9, 14
+        assert listing.list_offset(db, scope, listing.ListFilter(pinned=True)).total == 3
+        both = listing.ListFilter(statuses=("archived",), pinned=True)
+        assert listing.list_offset(db, scope, both).total == 1  # index 14
     for conv in db.conversations.find({"status": "archived"}):
         assert conv["archived_at"] == conv["last_message_at"]
     assert db.conversations.count_documents({"status": "deleted"}) == 0

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from app.core import conversations, exports, importers, messages
+from app.core import conversations, exports, importers, lifecycle, messages
 from app.core.errors import Forbidden, Invalid
 from app.core.messages import NewMessage
 from app.core.scope import Scope
@@ -67,7 +67,7 @@ def build_history(db, scope: Scope) -> dict:
     db.messages.update_one({"_id": first["_id"]}, compacted)
     old = conversations.create(db, scope, title="Old chat", tags=["travel"])
     messages.append(db, scope, old["_id"], NewMessage(role="user", text="hello"))
-    conversations.set_archived(db, scope, old["_id"], True)
+    lifecycle.set_archived(db, scope, old["_id"], True)
     for position, tag in enumerate(["travel", "2024"]):
         db.tags.insert_one(
             {

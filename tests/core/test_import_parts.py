@@ -11,7 +11,7 @@ from bson import ObjectId
 
 from app.core import exports
 from app.core.errors import Invalid, UnsupportedMedia
-from app.core.importers import archive, chatgpt, detect
+from app.core.importers import archive, chatgpt_render, detect
 from app.core.importers.fields import Record, label
 from app.core.importers.model import (
     ImportedConversation,
@@ -235,11 +235,16 @@ def test_a_bad_role_names_the_message():
     [
         ({"content_type": "code", "language": "unknown", "text": "x = 1"}, "```\nx = 1\n```"),
         ({"content_type": "code", "language": "sql", "text": "select 1"}, "```sql\nselect 1\n```"),
+        (
+            {"content_type": "code", "language": "python", "parts": ["print(2)"]},
+            "```python\nprint(2)\n```",
+        ),
         ({"content_type": "execution_output", "text": "42"}, "Output:\n```\n42\n```"),
+        ({"content_type": "execution_output", "parts": ["43"]}, "Output:\n```\n43\n```"),
         ({"content_type": "tether_browsing_display", "result": "", "summary": "S"}, "S"),
         (
-            {"content_type": "thoughts", "thoughts": [{"content": "a"}, {"content": "b"}, 5]},
-            "a\n\nb",
+            {"content_type": "tether_quote", "parts": ["Owls hunt."], "title": "Owls", "url": "u"},
+            "> Owls hunt.\n— Owls u",
         ),
         ({"content_type": "system_error", "text": "boom"}, "boom"),
         (
@@ -247,18 +252,65 @@ def test_a_bad_role_names_the_message():
                 "content_type": "multimodal_text",
                 "parts": [
                     {"content_type": "audio_transcription", "text": "spoken words"},
-                    {"content_type": "audio_asset_pointer"},
+                    {"content_type": "audio_asset_pointer", "asset_pointer": "sediment://file_9"},
                     7,
                 ],
             },
-            "spoken words\n[audio_asset_pointer]",
+            "spoken words\n[Audio: file_9]",
+        ),
+        (
+            {
+                "content_type": "multimodal_text",
+                "parts": [
+                    {
+                        "content_type": "image_asset_pointer",
+                        "asset_pointer": "file-service://file-1",
+                    }
+                ],
+            },
+            "[Image: owl.jpg]",
         ),
         ({"content_type": "text", "parts": ["a", None, "b"]}, "a\nb"),
         ({"content_type": "mystery"}, ""),
     ],
 )
 def test_chatgpt_content_types_render_readably(content, expected):
-    assert chatgpt.render(content) == expected
+    names = chatgpt_render.attachment_names({"attachments": [{"id": "file-1", "name": "owl.jpg"}]})
+    assert chatgpt_render.render(content, names) == expected
+
+
+@pytest.mark.parametrize(
+    "content,field",
+    [
+        ({"content_type": "text", "parts": 42}, "content.parts"),
+        ({"content_type": "code", "text": ["x"]}, "content.text"),
+    ],
+)
+def test_chatgpt_content_of_the_wrong_type_names_the_field(content, field):
+    with pytest.raises(Invalid, match=f"field '{field}' must be"):
+        chatgpt_render.render(content, {})
+
+
+def test_chatgpt_thoughts_are_their_contents_or_summaries():
+    content = {"thoughts": [{"content": "a"}, {"summary": "b", "content": ""}, 5]}
+    assert chatgpt_render.thoughts_text(content) == "a\n\nb"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("See \ue200cite\ue202turn0search0\ue201.", "See ."),
+        (
+            "Visit \ue200url\ue202Docs\ue202https://d.example\ue201",
+            "Visit [Docs](https://d.example)",
+        ),
+        ('Ask \ue200entity\ue202["disease", "influenza", 0]\ue201 now', "Ask influenza now"),
+        ("stray \ue203bold\ue204 marks", "stray bold marks"),
+        ("A \ue200filecite\ue202turn0file0\ue202L1-L3\ue201 b", "A  b"),
+    ],
+)
+def test_private_use_markers_never_reach_the_text(text, expected):
+    assert chatgpt_render.with_citations(text, {}) == expected
 
 
 def test_record_reads_with_named_errors():

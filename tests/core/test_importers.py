@@ -53,11 +53,11 @@ def test_chatgpt_tree_skips_hidden_and_empty_nodes_and_relinks(db, alice):
     assert (report.conversations, report.messages, report.formats) == (2, 8, ("chatgpt",))
     coding = conversation(db, "Sorting dicts")
     assert rows(db, coding) == [
-        ("How do I sort a dict?", None, "user", "User", None),
-        ("Use sorted(d.items()).", "How do I sort a dict?", "assistant", "ChatGPT", "gpt-4"),
-        (SORT_ANSWER, "How do I sort a dict?", "assistant", "ChatGPT", "gpt-4o"),
-        (OUTPUT, SORT_ANSWER, "tool", "python", None),
-        (CITED, OUTPUT, "assistant", "ChatGPT", "gpt-4o"),
+        ("How do I sort a dict?", None, "user", "user", "gpt-4o"),
+        ("Use sorted(d.items()).", "How do I sort a dict?", "assistant", "GPT-4", "gpt-4"),
+        (SORT_ANSWER, "How do I sort a dict?", "assistant", "GPT-4o", "gpt-4o"),
+        (OUTPUT, SORT_ANSWER, "tool", "python", "gpt-4o"),
+        (CITED, OUTPUT, "assistant", "GPT-4o", "gpt-4o"),
     ]
     assert thread_texts(db, alice, coding) == [
         "How do I sort a dict?",
@@ -87,20 +87,21 @@ def test_chatgpt_message_times_and_counters_match_the_tree(db, alice):
 def test_chatgpt_browsing_quote_and_image(db, alice):
     run(db, alice, samples.chatgpt_export())
     birds = conversation(db, "Bird photo")
+    asked = "[Image: owl.jpg]\nWhat is this?"
     assert rows(db, birds) == [
-        ("[image]\nWhat is this?", None, "user", "User", None),
+        (asked, None, "user", "user", "gpt-4o-mini"),
         (
             "> Owls are birds.\n— Owls https://example.org/owl",
-            "[image]\nWhat is this?",
+            asked,
             "tool",
             "browser",
-            None,
+            "gpt-4o-mini",
         ),
         (
             "It is an owl [1].\n\nSources:\n[1] Owls — https://example.org/owl",
             "> Owls are birds.\n— Owls https://example.org/owl",
             "assistant",
-            "ChatGPT",
+            "GPT-4o-mini",
             "gpt-4o-mini",
         ),
     ]
@@ -147,18 +148,19 @@ def test_claude_chain_attachments_and_branches(db, alice):
     notes = conversation(db, "Summarise my notes")
     asked = "Summarise this\n\n[Attachment: notes.txt]\nBuy milk. Call Bob."
     answered = "Two tasks: milk and Bob.\n\n[Tool call: web_search]"
+    model = "claude-3-5-sonnet-latest"
     assert rows(db, notes) == [
-        (asked, None, "user", "User", None),
-        (answered, asked, "assistant", "Claude", None),
-        ("Thanks!", answered, "user", "User", None),
+        (asked, None, "user", "user", None),
+        (answered, asked, "assistant", "Claude", model),
+        ("Thanks!", answered, "user", "user", None),
     ]
-    assert notes["endpoint"] == "anthropic"
+    assert (notes["endpoint"], notes["model"]) == ("anthropic", model)
     untitled = db.conversations.find_one({"import_source.id": "cl-2"})
-    assert (untitled["title"], untitled["title_source"]) == ("New Chat", "default")
+    assert (untitled["title"], untitled["title_source"]) == ("Imported Claude Chat", "imported")
     assert rows(db, untitled) == [
-        ("Hi", None, "user", "User", None),
-        ("Hello!", "Hi", "assistant", "Claude", None),
-        ("Hey there!", "Hi", "assistant", "Claude", None),
+        ("Hi", None, "user", "user", None),
+        ("Hello!", "Hi", "assistant", "Claude", model),
+        ("Hey there!", "Hi", "assistant", "Claude", model),
     ]
 
 
@@ -167,9 +169,9 @@ def test_chatbot_ui_history(db, alice):
     assert (report.conversations, report.messages, report.formats) == (1, 4, ("chatbot-ui",))
     recipes = conversation(db, "Recipe ideas")
     assert rows(db, recipes) == [
-        ("Dinner ideas?", None, "user", "User", None),
+        ("Dinner ideas?", None, "user", "user", None),
         ("Pasta primavera.", "Dinner ideas?", "assistant", "gpt-3.5-turbo", "gpt-3.5-turbo"),
-        ("Vegan?", "Pasta primavera.", "user", "User", None),
+        ("Vegan?", "Pasta primavera.", "user", "user", None),
         ("Chickpea curry.", "Vegan?", "assistant", "gpt-3.5-turbo", "gpt-3.5-turbo"),
     ]
     assert recipes["settings"] == {"prompt_prefix": "You are a chef.", "temperature": 0.5}

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from app.core import conversations, messages
+from app.core import conversations, deletion, messages
 from app.core.clock import ROOT_PARENT_ID
 from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 
@@ -117,7 +117,7 @@ def test_content_parts_give_text(db, alice):
 
 def test_appends_to_deleted_conversation_are_refused(db, alice):
     conv = conversations.create(db, alice)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     with pytest.raises(NotFound):
         messages.append(db, alice, conv["_id"], New(role="user", text="x"))
 

@@ -38,13 +38,6 @@ def test_an_admin_narrowed_to_a_user_queries_that_user():
     assert narrowed.query() == {"workspace_id": "default", "user_id": "bob"}
 
 
-def test_owns():
-    assert Scope.for_user("alice").owns({"user_id": "alice"}) is True
-    assert Scope.for_user("alice").owns({"user_id": "bob"}) is False
-    assert Scope.for_user("alice").owns({}) is False
-    assert Scope.for_admin("root").owns({"user_id": "bob"}) is True
-
-
 def test_query_is_a_fresh_dict_each_time():
     scope = Scope.for_user("alice")
     scope.query()["user_id"] = "mallory"

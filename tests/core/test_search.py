@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, messages, search
+from app.core import conversations, lifecycle, listing, messages, search
 from app.core.errors import Invalid
 
 
@@ -58,11 +58,11 @@ def test_matches_say_which_field_matched(db, alice, corpus):
 
 def test_search_page_combines_matches_with_list_filters(db, alice, corpus):
     a, _ = corpus
-    conversations.set_archived(db, alice, a["_id"], True)
-    archived = conversations.ListFilter(statuses=("archived",))
-    page = search.search_page(db, alice, "postgres", archived)
+    lifecycle.set_archived(db, alice, a["_id"], True)
+    archived = listing.ListFilter(statuses=("archived",))
+    page = listing.search_page(db, alice, "postgres", archived)
     assert [(c["_id"], c["matched_fields"]) for c in page.items] == [(a["_id"], ["title"])]
-    everything = search.search_page(db, alice, "postgres", conversations.ListFilter(), limit=1)
+    everything = listing.search_page(db, alice, "postgres", listing.ListFilter(), limit=1)
     assert everything.has_more is True
 
 

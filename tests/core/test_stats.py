@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.core import conversations, messages, stats
+from app.core import conversations, lifecycle, messages, stats
 from app.core.scope import Scope
 
 
@@ -38,7 +38,7 @@ def random_history(db, alice):
             )
         status = rng.choice(["active", "active", "archived", "deleted"])
         if status != "active":
-            conversations.set_status(db, alice, conv["_id"], status)
+            lifecycle.set_status(db, alice, conv["_id"], status)
 
 
 def by_hand(db, alice, **filters):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, tags
+from app.core import conversations, deletion, lifecycle, tags
 from app.core.errors import Conflict, Invalid, NotFound
 
 
@@ -13,9 +13,9 @@ def tally(db, scope):
 def test_counts_ignore_deleted_and_other_users(db, alice, bob):
     conversations.create(db, alice, tags=["a", "b"])
     gone = conversations.create(db, alice, tags=["a"])
-    conversations.soft_delete(db, alice, gone["_id"])
+    deletion.soft_delete(db, alice, gone["_id"])
     archived = conversations.create(db, alice, tags=["b"])
-    conversations.set_archived(db, alice, archived["_id"], True)
+    lifecycle.set_archived(db, alice, archived["_id"], True)
     conversations.create(db, bob, tags=["a"])
     assert tags.counts(db, alice) == {"a": 1, "b": 2}
     assert tags.counts(db, bob) == {"a": 1}

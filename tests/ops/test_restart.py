@@ -1,24 +1,13 @@
 """``make run`` keeps what was imported: stop gunicorn, start it again, the data is there."""
 
 import json
-import subprocess
 import urllib.request
 import uuid
 
 from app import create_app
 from app.api.auth import mint_token
 from tests import samples
-from tests.ops.test_gunicorn import free_port, start_gunicorn
-
-
-def start(data_dir, port) -> subprocess.Popen:
-    return start_gunicorn(port, DATA_DIR=str(data_dir), SEED_DEMO_DATA="false")
-
-
-def stop(process: subprocess.Popen) -> str:
-    process.terminate()  # what Ctrl-C on `make run` does: a graceful stop
-    _, errors = process.communicate(timeout=30)
-    return errors.decode()
+from tests.ops.server import serve
 
 
 def dev_token() -> str:
@@ -54,19 +43,12 @@ def titles(url: str, token: str) -> list[str]:
 
 
 def test_imported_conversations_survive_a_restart(tmp_path):
-    port, token = free_port(), dev_token()
-    base = f"http://127.0.0.1:{port}"
-    server = start(tmp_path / "data", port)
-    try:
-        assert upload(base + "/v1/conversations/import", token, samples.chatgpt_export()) == 201
-        before = titles(base + "/v1/conversations", token)
-    finally:
-        log = stop(server)
-    assert len(before) == 2, log
-    assert (tmp_path / "data" / "colloquy.bson").exists()
+    token, data = dev_token(), tmp_path / "data"
+    with serve(tmp_path, DATA_DIR=str(data)) as server:  # leaving the block stops it gracefully
+        assert upload(server.base + "/v1/conversations/import", token, samples.chatgpt_export())
+        before = titles(server.base + "/v1/conversations", token)
+    assert len(before) == 2
+    assert (data / "colloquy.bson").exists()
 
-    server = start(tmp_path / "data", port)
-    try:
-        assert titles(base + "/v1/conversations", token) == before
-    finally:
-        stop(server)
+    with serve(tmp_path, DATA_DIR=str(data)) as server:
+        assert titles(server.base + "/v1/conversations", token) == before

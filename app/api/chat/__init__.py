@@ -1,19 +1,11 @@
-"""The simple chat dialect: ``/chat/`` (seed 003).
+"""The simple chat dialect: ``/chat/``.
 
 Errors are ``{"error": true, "message": …}`` with the real status; another
-user's chat is a 404, as the seed documents.
+user's chat is a 404; a body that is not JSON is a 422.
 """
 
-from marshmallow import Schema, fields
-
-from ..errors import Dialect, Problem, register_dialect
-
-
-class ChatErrorSchema(Schema):
-    """The chat error body: ``{"error": true, "message"}``."""
-
-    error = fields.Boolean(metadata={"example": True})
-    message = fields.String(metadata={"example": "Chat not found"})
+from ..errors import Dialect, Problem
+from .schemas import ChatErrorSchema
 
 
 def chat_body(problem: Problem) -> dict:
@@ -26,8 +18,15 @@ CHAT = Dialect(
     body=chat_body,
     error_schema=ChatErrorSchema,
     validation_status=422,
-    malformed_status=422,  # seed 003: "422 Unprocessable Entity: Invalid request body format"
+    malformed_status=422,  # "422 Unprocessable Entity: Invalid request body format"
+    error_descriptions={
+        401: "Missing or invalid authentication token.",
+        404: "The chat does not exist or belongs to someone else.",
+        422: "Invalid query string or request body.",
+        500: "Database or server error.",
+    },
 )
-register_dialect(CHAT)
 
-from .routes import blp  # noqa: E402,F401  (the dialect is registered before its routes)
+from . import chats  # noqa: E402  (it uses CHAT)
+
+BLUEPRINTS = (chats.blp,)

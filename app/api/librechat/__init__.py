@@ -1,24 +1,12 @@
-"""LibreChat's dialect: ``/api/convos``, ``/api/tags``, ``/api/messages`` (seeds 000, 002).
+"""LibreChat's dialect: ``/api/convos``, ``/api/tags``, ``/api/messages``.
 
 Wire names are LibreChat's camelCase; errors are ``{"error": message}``, and
-``{"error": "Unauthorized", "message": …}`` for 401 and 403, as seed 002 shows.
+``{"error": "Unauthorized", "message": …}`` for 401 and 403. Another user's
+conversation is a 403, as LibreChat answers.
 """
 
-from marshmallow import Schema, fields
-
-from ..errors import Dialect, Problem, register_dialect
-
-
-class LibreChatErrorSchema(Schema):
-    """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
-
-    error = fields.String(metadata={"example": "Conversation not found"})
-    message = fields.String(
-        metadata={
-            "description": "With 401 and 403 only.",
-            "example": "You don't have access to this conversation",
-        }
-    )
+from ..errors import Dialect, Problem
+from .schemas import LibreChatErrorSchema
 
 
 def librechat_body(problem: Problem) -> dict:
@@ -33,13 +21,18 @@ LIBRECHAT = Dialect(
     body=librechat_body,
     error_schema=LibreChatErrorSchema,
     validation_status=400,
-    hides_foreign=False,  # seed 002 documents 403 for another user's conversation
+    hides_foreign=False,  # LibreChat documents 403 for another user's conversation
+    error_descriptions={
+        400: 'Invalid input, e.g. `{"error": "conversationId is required"}`.',
+        401: 'Missing or invalid token: `{"error": "Unauthorized", "message": …}`.',
+        403: "Another user's conversation: "
+        '`{"error": "Unauthorized", "message": "You don\'t have access to this conversation"}`.',
+        404: '`{"error": "Conversation not found"}` (or the tag or message named).',
+        409: '`{"error": "Tag already exists"}`.',
+        429: "Rate limit (FORK_IP_MAX / FORK_USER_MAX per window) reached; see `Retry-After`.",
+    },
 )
-register_dialect(LIBRECHAT)
 
+from . import conversations, imports, messages, tags  # noqa: E402  (they use LIBRECHAT)
 
-def blueprints():
-    """The dialect's flask-smorest blueprints, for ``create_app`` to register."""
-    from . import conversations, messages, tags
-
-    return [conversations.blp, tags.blp, messages.blp]
+BLUEPRINTS = (conversations.blp, imports.blp, tags.blp, messages.blp)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 
 from flask import current_app
-from flask_smorest import Blueprint
 
-from ...core import conversations, forking, titles
-from ...core.pagination import Sort
+from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
 from ..limits import fork_limits
-from .docs import errors
+from . import LIBRECHAT
 from .schemas import (
     ArchiveAllSchema,
     ArchiveBody,
@@ -29,20 +28,18 @@ from .schemas import (
     UpdateBody,
 )
 
-blp = require_auth(
-    Blueprint(
-        "librechat_convos",
-        __name__,
-        url_prefix="/api/convos",
-        description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
-        "fork, duplicate, titles).",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_convos",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: conversations",
+    url_prefix="/api/convos",
+    description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
+    "fork, duplicate, titles).",
 )
 
-SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
 
-
-def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
+def _page_body(counted: listing.CountedPage, limit: int) -> dict:
     return {
         "conversations": counted.page.items,
         "nextCursor": counted.page.next_cursor,
@@ -52,7 +49,7 @@ def _page_body(counted: conversations.CountedPage, limit: int) -> dict:
     }
 
 
-def _deleted_body(deleted: conversations.Deleted) -> dict:
+def _deleted_body(deleted: deletion.Deleted) -> dict:
     return {
         "acknowledged": True,
         "deletedCount": deleted.conversations,
@@ -63,7 +60,7 @@ def _deleted_body(deleted: conversations.Deleted) -> dict:
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConvoPageSchema)
-@errors(blp, 400)
+@blp.errors(400)
 def list_conversations(args):
     """List the caller's conversations, one keyset page at a time.
 
@@ -81,17 +78,12 @@ def list_conversations(args):
     cannot disturb. `pageNumber` is the page's position among the current
     matches, `pages` their current count divided by `pageSize`.
     """
-    selection = conversations.ListFilter(
-        statuses=("archived",) if args["isArchived"] else ("active",),
-        pinned=args.get("pinned"),
-        tags=tuple(args.get("tags") or ()),
-    )
-    counted = conversations.list_counted(
+    counted = listing.list_counted(
         mongo.db,
         current_scope(),
-        selection,
+        args["selection"],
         search_text=args.get("search"),
-        sort=Sort(SORT_FIELDS[args["sortBy"]], args["sortDirection"]),
+        sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
     )
@@ -100,7 +92,7 @@ def list_conversations(args):
 
 @blp.route("/<conversation_id>")
 @blp.response(200, ConvoSchema)
-@errors(blp, 403, 404)
+@blp.errors(403, 404)
 def get_conversation(conversation_id):
     """One conversation of the caller."""
     return conversations.get_live(mongo.db, current_scope(), conversation_id)
@@ -109,9 +101,9 @@ def get_conversation(conversation_id):
 @blp.route("/update", methods=["POST"])
 @blp.arguments(UpdateBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def update_title(body):
-    """Rename a conversation: the title is trimmed and cut to 1024 characters."""
+    """Rename a conversation: the title is trimmed; over 1024 characters it is refused."""
     arg = body["arg"]
     return conversations.rename(mongo.db, current_scope(), arg["conversationId"], arg["title"])
 
@@ -119,28 +111,27 @@ def update_title(body):
 @blp.route("/archive", methods=["POST"])
 @blp.arguments(ArchiveBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def archive(body):
     """Archive (`isArchived: true`) or unarchive a conversation."""
     arg = body["arg"]
-    return conversations.set_archived(
+    return lifecycle.set_archived(
         mongo.db, current_scope(), arg["conversationId"], arg["isArchived"]
     )
 
 
 @blp.route("/archive/all", methods=["POST"])
 @blp.response(200, ArchiveAllSchema)
-@errors(blp)
 def archive_all():
     """Archive every active conversation of the caller."""
-    changed = conversations.archive_all(mongo.db, current_scope())
+    changed = lifecycle.archive_all(mongo.db, current_scope())
     return {"acknowledged": True, "modifiedCount": changed}
 
 
 @blp.route("/pin", methods=["POST"])
 @blp.arguments(PinBody)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def pin(body):
     """Pin or unpin a conversation."""
     arg = body["arg"]
@@ -150,30 +141,29 @@ def pin(body):
 @blp.route("", methods=["DELETE"])
 @blp.arguments(DeleteBody)
 @blp.response(200, DeleteResultSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def delete_conversation(body):
     """Delete a conversation and its messages for good.
 
     `source`, `thread_id` and `endpoint` are accepted for LibreChat's client;
     there is no OpenAI assistants thread to delete here.
     """
-    deleted = conversations.hard_delete_one(
-        mongo.db, current_scope(), body["arg"]["conversationId"]
+    deleted = deletion.hard_delete(
+        mongo.db, current_scope(), [body["arg"]["conversationId"]], must_exist=True
     )
     return _deleted_body(deleted)
 
 
 @blp.route("/all", methods=["DELETE"])
 @blp.response(200, DeleteResultSchema)
-@errors(blp)
 def delete_all():
     """Delete every conversation of the caller, with their messages."""
-    return _deleted_body(conversations.hard_delete_all(mongo.db, current_scope()))
+    return _deleted_body(deletion.hard_delete_all(mongo.db, current_scope()))
 
 
 @blp.route("/gen_title/<conversation_id>")
 @blp.response(200, TitleSchema)
-@errors(blp, 404)
+@blp.errors(404)
 def gen_title(conversation_id):
     """The conversation's generated title, waiting for it if need be.
 
@@ -181,7 +171,7 @@ def gen_title(conversation_id):
     4, 8 s: about 15.5 s); 404 if the title is still the default one. Titles
     come from the first user + assistant exchange, with no LLM needed.
     """
-    schedule = titles.parse_schedule(current_app.config["TITLE_WAIT_SCHEDULE"])
+    schedule = current_app.config["TITLE_WAIT_SCHEDULE"]
     title = titles.wait_for_title(mongo.db, current_scope(), conversation_id, schedule)
     return {"title": title}
 
@@ -189,7 +179,7 @@ def gen_title(conversation_id):
 @blp.route("/fork", methods=["POST"])
 @blp.arguments(ForkRequest)
 @blp.response(200, CopySchema)
-@errors(blp, 400, 403, 404, 429)
+@blp.errors(400, 403, 404, 429)
 @fork_limits
 def fork(body):
     """Fork a conversation from a message into a new conversation.
@@ -216,7 +206,7 @@ def fork(body):
 @blp.route("/duplicate", methods=["POST"])
 @blp.arguments(DuplicateRequest)
 @blp.response(201, CopySchema)
-@errors(blp, 400, 403, 404, 429)
+@blp.errors(400, 403, 404, 429)
 @fork_limits
 def duplicate(body):
     """Copy a conversation with every branch, under `title` or the original's title."""

@@ -7,23 +7,40 @@ than each route reads); ids must be plain strings, so ``{"$gt": ""}`` is a 400.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, post_dump, validate
+from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
-from ...core.conversations import LIST_LIMIT_MAX, TAG_MAX
 from ...core.forking import OPTIONS
+from ...core.limits import SOURCE_MAX, TAG_MAX
+from ...core.listing import LIST_LIMIT_MAX, ListFilter
+from ...core.pagination import Sort
+from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
-from ..fields import UtcDateTime
+from ...core.validation import TITLE_MAX
+from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
+from ..uploads import RejectedSchema
 
-ID = validate.Length(1, 200)
+SORT_FIELDS = {"updatedAt": "updated_at", "createdAt": "created_at", "title": "title"}
 
 
 def required_id(**kwargs) -> fields.String:
-    return fields.String(required=True, validate=ID, **kwargs)
+    return fields.String(required=True, validate=ID_LENGTH, **kwargs)
 
 
 class Request(Schema):
     class Meta:
         unknown = EXCLUDE
+
+
+class LibreChatErrorSchema(Schema):
+    """LibreChat's error body: ``{"error"}``, plus ``message`` on 401 and 403."""
+
+    error = fields.String(metadata={"example": "Conversation not found"})
+    message = fields.String(
+        metadata={
+            "description": "With 401 and 403 only.",
+            "example": "You don't have access to this conversation",
+        }
+    )
 
 
 # --- conversations and messages ---------------------------------------------------------
@@ -77,14 +94,23 @@ class ListQuerySchema(Request):
     isArchived = fields.Boolean(load_default=False, metadata={"description": "Archived only."})
     pinned = fields.Boolean(metadata={"description": "Only pinned (true) or unpinned (false)."})
     tags = fields.List(
-        fields.String(validate=validate.Length(1, TAG_MAX)),
+        fields.String(validate=TAG_LENGTH),
         metadata={"description": "Conversations carrying any of these tags (repeatable)."},
     )
-    search = fields.String(validate=validate.Length(1, 200))
-    sortBy = fields.String(
-        load_default="updatedAt", validate=validate.OneOf(("updatedAt", "createdAt", "title"))
-    )
+    search = fields.String(validate=validate.Length(1, QUERY_MAX))
+    sortBy = fields.String(load_default="updatedAt", validate=validate.OneOf(tuple(SORT_FIELDS)))
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
+
+    @post_load
+    def _to_core(self, data: dict, **kwargs) -> dict:
+        """``selection`` (a core ``ListFilter``) and ``sort``, beside paging and ``search``."""
+        selection = ListFilter(
+            statuses=("archived",) if data.pop("isArchived") else ("active",),
+            pinned=data.pop("pinned", None),
+            tags=tuple(data.pop("tags", None) or ()),
+        )
+        sort = Sort(SORT_FIELDS[data.pop("sortBy")], data.pop("sortDirection"))
+        return {**data, "selection": selection, "sort": sort}
 
 
 class ConvoPageSchema(Schema):
@@ -97,7 +123,7 @@ class ConvoPageSchema(Schema):
 
 class TitleArg(Request):
     conversationId = required_id()
-    title = fields.String(required=True, validate=validate.Length(max=100_000))
+    title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
 
 class ArchiveArg(Request):
@@ -112,9 +138,9 @@ class PinArg(Request):
 
 class DeleteArg(Request):
     conversationId = required_id()
-    source = fields.String(validate=validate.Length(max=64))
-    thread_id = fields.String(allow_none=True, validate=ID)
-    endpoint = fields.String(allow_none=True, validate=validate.Length(max=64))
+    source = fields.String(validate=validate.Length(max=SOURCE_MAX))
+    thread_id = fields.String(allow_none=True, validate=ID_LENGTH)
+    endpoint = fields.String(allow_none=True, validate=validate.Length(max=SOURCE_MAX))
 
 
 def wrapped(arg_schema: type[Schema]) -> type[Schema]:
@@ -162,7 +188,7 @@ class ForkRequest(Request):
         metadata={"description": "directPath, includeBranches or targetLevel (default)."},
     )
     splitAtTarget = fields.Boolean(load_default=False)
-    latestMessageId = fields.String(allow_none=True, validate=ID)
+    latestMessageId = fields.String(allow_none=True, validate=ID_LENGTH)
 
 
 class CopySchema(Schema):
@@ -172,7 +198,7 @@ class CopySchema(Schema):
 
 class DuplicateRequest(Request):
     conversationId = required_id()
-    title = fields.String(allow_none=True, validate=validate.Length(max=100_000))
+    title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
 
 
 # --- tags -------------------------------------------------------------------------------
@@ -189,17 +215,17 @@ class TagSchema(Schema):
 
 
 class TagRequest(Request):
-    tag = fields.String(required=True, validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(required=True, validate=TAG_LENGTH)
 
 
 class TagCreateRequest(TagRequest):
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
-    conversationId = fields.String(allow_none=True, validate=ID)
+    conversationId = fields.String(allow_none=True, validate=ID_LENGTH)
 
 
 class TagUpdateRequest(Request):
-    tag = fields.String(validate=validate.Length(1, TAG_MAX))
+    tag = fields.String(validate=TAG_LENGTH)
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     position = fields.Integer(strict=True, validate=validate.Range(min=0))
 
@@ -221,3 +247,28 @@ class TagPageSchema(Schema):
     pageSize = fields.Integer(attribute="page_size")
     pages = fields.Integer()
     total = fields.Integer()
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+class ImportQuerySchema(Schema):
+    allowDuplicates = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Import conversations even if they were imported before."},
+    )
+    strict = fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
+    )
+
+
+class ImportedSchema(Schema):
+    message = fields.String(metadata={"example": "Conversation(s) imported successfully"})
+    conversations = fields.Integer(metadata={"description": "Conversations imported."})
+    messages = fields.Integer(metadata={"description": "Messages imported."})
+    skipped = fields.Integer(metadata={"description": "Conversations imported before."})
+    rejected = fields.List(
+        fields.Nested(RejectedSchema),
+        metadata={"description": "Malformed conversations left out, with the reason."},
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ...core import tags
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from .docs import errors
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
+from . import LIBRECHAT
 from .schemas import (
     ConvoSchema,
     TagCreateRequest,
@@ -19,20 +18,19 @@ from .schemas import (
     TagUpdateRequest,
 )
 
-blp = require_auth(
-    Blueprint(
-        "librechat_tags",
-        __name__,
-        url_prefix="/api/tags",
-        description="LibreChat: conversation tags. Counts are computed from the "
-        "conversations, so they never drift.",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "librechat_tags",
+    __name__,
+    dialect=LIBRECHAT,
+    tag="LibreChat: tags",
+    url_prefix="/api/tags",
+    description="LibreChat: conversation tags. Counts are computed from the "
+    "conversations, so they never drift.",
 )
 
 
 @blp.route("")
 @blp.response(200, TagSchema(many=True))
-@errors(blp)
 def list_tags():
     """Every tag of the caller with its conversation count, by position."""
     return tags.list_tags(mongo.db, current_scope())
@@ -41,7 +39,7 @@ def list_tags():
 @blp.route("", methods=["POST"])
 @blp.arguments(TagCreateRequest)
 @blp.response(200, TagSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def create_tag(body):
     """Create a tag (or return the existing one), optionally adding it to a conversation."""
     return tags.create(
@@ -57,7 +55,7 @@ def create_tag(body):
 @blp.route("/list")
 @blp.arguments(TagListQuery, location="query")
 @blp.response(200, TagPageSchema)
-@errors(blp, 400)
+@blp.errors(400)
 def tag_page(args):
     """A page of tags with counts, sorted by `name`, `count`, `position` or `createdAt`."""
     return tags.page(
@@ -73,7 +71,7 @@ def tag_page(args):
 @blp.route("/convo/<conversation_id>", methods=["POST"])
 @blp.arguments(TagRequest)
 @blp.response(200, ConvoSchema)
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def add_tag(body, conversation_id):
     """Add one tag to a conversation; returns the conversation."""
     return tags.add_to_conversation(mongo.db, current_scope(), conversation_id, body["tag"])
@@ -82,7 +80,7 @@ def add_tag(body, conversation_id):
 @blp.route("/convo/<conversation_id>", methods=["PUT"])
 @blp.arguments(TagSetRequest)
 @blp.response(200, description="The conversation's new tags: a JSON array of strings.")
-@errors(blp, 400, 403, 404)
+@blp.errors(400, 403, 404)
 def set_tags(body, conversation_id):
     """Replace a conversation's tags; returns the new list."""
     return tags.set_for_conversation(mongo.db, current_scope(), conversation_id, body["tags"])
@@ -91,7 +89,7 @@ def set_tags(body, conversation_id):
 @blp.route("/<path:tag>", methods=["PUT"])
 @blp.arguments(TagUpdateRequest)
 @blp.response(200, TagSchema)
-@errors(blp, 400, 404, 409)
+@blp.errors(400, 404, 409)
 def update_tag(body, tag):
     """Rename (rewriting it in every conversation), describe or reposition a tag."""
     return tags.update(
@@ -106,7 +104,7 @@ def update_tag(body, tag):
 
 @blp.route("/<path:tag>", methods=["DELETE"])
 @blp.response(200, TagSchema)
-@errors(blp, 400, 404)
+@blp.errors(400, 404)
 def delete_tag(tag):
     """Delete a tag and remove it from every conversation."""
     return tags.delete(mongo.db, current_scope(), tag)

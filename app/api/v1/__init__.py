@@ -1,21 +1,17 @@
-"""The platform dialect: ``/v1/conversations`` (seed 001), snake_case, ``{data: …}``."""
+"""The platform dialect: ``/v1/conversations`` and ``/v1/users``.
 
-from flask_smorest import Blueprint
+snake_case wire names, ``{data: …}`` bodies, keyset pages; errors are
+``{"error": {type, message, details?, request_id}}`` (``errors.PLATFORM``).
+"""
 
-from ..auth import require_auth
+from . import bulk, compaction, conversations, messages, search, stats, transfer
 
-blp = require_auth(
-    Blueprint(
-        "v1_conversations",
-        __name__,
-        url_prefix="/v1/conversations",
-        description="Platform API: conversations, messages, search, stats and bulk actions.",
-    )
-)
-
-from . import (  # noqa: E402  (route modules use blp, so they come after it)
-    compaction,  # noqa: F401  (compaction, context, summaries)
-    conversations,  # noqa: F401
-    insights,  # noqa: F401  (search, stats, bulk)
-    messages,  # noqa: F401
+BLUEPRINTS = (
+    conversations.blp,
+    messages.blp,
+    search.blp,
+    stats.blp,
+    bulk.blp,
+    compaction.blp,
+    transfer.blp,
 )

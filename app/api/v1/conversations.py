@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ...core import conversations, messages
-from ...core.pagination import Sort
+from ...core import conversations, deletion, listing, transcripts
+from ...core.errors import Forbidden
 from ...extensions import mongo
 from ..auth import current_scope
-from ..docs import error_responses
-from . import blp
-from .schemas import (
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
+from .schemas.conversations import (
     ConversationCreateSchema,
     ConversationDetailEnvelopeSchema,
     ConversationDetailQuerySchema,
@@ -18,40 +18,21 @@ from .schemas import (
     DeletedEnvelopeSchema,
     DeleteQuerySchema,
     ListQuerySchema,
-    PlatformErrorSchema,
 )
 
-ERRORS = {
-    400: "Bad cursor, filter or value.",
-    401: "Missing or invalid token.",
-    403: "Not allowed for this token (admin-only option).",
-    404: "No such conversation in the caller's reach.",
-    409: "Conflicting state (e.g. an id already in use).",
-    422: "The query string or body failed validation.",
-}
-
-
-documents_errors = error_responses(blp, PlatformErrorSchema, ERRORS)
+blp: DialectBlueprint = DialectBlueprint(
+    "v1_conversations",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: conversations",
+    url_prefix="/v1/conversations",
+    description="Platform API: list, create, read, change and delete conversations.",
+)
 
 
 def page_body(page) -> dict:
     """The ``{data, has_more, next_cursor}`` body of a keyset page."""
     return {"data": page.items, "has_more": page.has_more, "next_cursor": page.next_cursor}
-
-
-def list_filter(args: dict) -> conversations.ListFilter:
-    """The core selection a list or search query string describes."""
-    status = args.get("status")
-    return conversations.ListFilter(
-        statuses=(status,) if status else ("active", "archived"),
-        tags=(args["tag"],) if args.get("tag") else (),
-        source=args.get("source"),
-        assistant_id=args.get("assistant_id"),
-        created_after=args.get("created_after"),
-        created_before=args.get("created_before"),
-        updated_after=args.get("updated_after"),
-        updated_before=args.get("updated_before"),
-    )
 
 
 def scope_for(args: dict):
@@ -63,18 +44,18 @@ def scope_for(args: dict):
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConversationPageSchema)
-@documents_errors(400, 401, 403, 422)
+@blp.errors(400, 403, 422)
 def list_conversations(args):
     """List the caller's conversations, newest first, one keyset page at a time.
 
     Soft-deleted conversations are hidden unless `status=deleted`. Admin tokens
     see every user of their workspace; `user_id` narrows to one.
     """
-    page = conversations.list_page(
+    page = listing.list_page(
         mongo.db,
         scope_for(args),
-        list_filter(args),
-        sort=Sort(args["sort"], args["order"]),
+        args["selection"],
+        sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
     )
@@ -84,7 +65,7 @@ def list_conversations(args):
 @blp.route("", methods=["POST"])
 @blp.arguments(ConversationCreateSchema)
 @blp.response(201, ConversationEnvelopeSchema)
-@documents_errors(400, 401, 404, 409, 422)
+@blp.errors(400, 404, 409, 422)
 def create_conversation(body):
     """Create a conversation, optionally with its first messages.
 
@@ -92,20 +73,20 @@ def create_conversation(body):
     names an earlier initial message as `parent_message_id`.
     """
     initial = body.pop("messages")
-    return {"data": messages.start(mongo.db, current_scope(), initial, **body)}
+    return {"data": transcripts.start(mongo.db, current_scope(), initial, **body)}
 
 
 @blp.route("/<conversation_id>")
 @blp.arguments(ConversationDetailQuerySchema, location="query")
 @blp.response(200, ConversationDetailEnvelopeSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def get_conversation(args, conversation_id):
     """A conversation with a page of its messages (or only its current thread).
 
     Soft-deleted conversations are still readable here (status `deleted`), so they
     can be restored.
     """
-    document = messages.detail(
+    document = transcripts.detail(
         mongo.db,
         current_scope(),
         conversation_id,
@@ -121,7 +102,7 @@ def get_conversation(args, conversation_id):
 @blp.route("/<conversation_id>", methods=["PATCH"])
 @blp.arguments(ConversationPatchSchema)
 @blp.response(200, ConversationEnvelopeSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def update_conversation(body, conversation_id):
     """Change title, merge metadata, replace tags, or change status.
 
@@ -135,11 +116,29 @@ def update_conversation(body, conversation_id):
 @blp.route("/<conversation_id>", methods=["DELETE"])
 @blp.arguments(DeleteQuerySchema, location="query")
 @blp.response(200, DeletedEnvelopeSchema)
-@documents_errors(401, 403, 404, 422)
+@blp.errors(403, 404, 422)
 def delete_conversation(args, conversation_id):
     """Soft-delete a conversation (hidden from lists, restorable with `status: active`).
 
     `?hard=true` (admin tokens only) erases the conversation and its messages.
     """
-    result = conversations.delete(mongo.db, current_scope(), conversation_id, hard=args["hard"])
-    return {"data": result}
+    scope = current_scope()
+    if not args["hard"]:
+        deletion.soft_delete(mongo.db, scope, conversation_id)
+        return {"data": _deleted_body(conversation_id, None)}
+    if not scope.is_admin:
+        raise Forbidden("Only an admin may erase a conversation")
+    erased = deletion.hard_delete(mongo.db, scope, [conversation_id], must_exist=True)
+    return {"data": _deleted_body(conversation_id, erased)}
+
+
+def _deleted_body(conversation_id: str, erased: deletion.Deleted | None) -> dict:
+    """What a delete did: soft (``erased`` is ``None``) or an erase with its message count."""
+    if erased is None:
+        return {"id": conversation_id, "status": "deleted", "hard": False, "messages_deleted": 0}
+    return {
+        "id": conversation_id,
+        "status": "erased",
+        "hard": True,
+        "messages_deleted": erased.messages,
+    }

@@ -7,9 +7,10 @@ from flask import current_app
 from ...core import idempotency, messages
 from ...extensions import mongo
 from ..auth import current_scope
-from . import blp
-from .conversations import documents_errors, page_body
-from .schemas import (
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
+from .conversations import page_body
+from .schemas.messages import (
     IdempotencyHeaderSchema,
     MessageCreateSchema,
     MessageEnvelopeSchema,
@@ -18,11 +19,20 @@ from .schemas import (
     MessagePinSchema,
 )
 
+blp: DialectBlueprint = DialectBlueprint(
+    "v1_messages",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: messages",
+    url_prefix="/v1/conversations",
+    description="Platform API: a conversation's messages: page, append (idempotent), pin.",
+)
+
 
 @blp.route("/<conversation_id>/messages")
 @blp.arguments(MessageListQuerySchema, location="query")
 @blp.response(200, MessagePageSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def list_messages(args, conversation_id):
     """A conversation's messages in append order (`order=desc`: newest first), keyset-paged."""
     page = messages.list_page(
@@ -40,7 +50,7 @@ def list_messages(args, conversation_id):
 @blp.arguments(MessageCreateSchema)
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.response(201, MessageEnvelopeSchema)
-@documents_errors(400, 401, 404, 409, 422)
+@blp.errors(400, 404, 409, 422)
 def append_message(new, headers, conversation_id):
     """Append a message; the conversation's counters change in the same atomic update.
 
@@ -62,7 +72,7 @@ def append_message(new, headers, conversation_id):
 @blp.route("/<conversation_id>/messages/<message_id>", methods=["PATCH"])
 @blp.arguments(MessagePinSchema)
 @blp.response(200, MessageEnvelopeSchema)
-@documents_errors(400, 401, 404, 422)
+@blp.errors(400, 404, 422)
 def pin_message(body, conversation_id, message_id):
     """Pin or unpin a message; pinned messages are preserved during compaction."""
     pinned = messages.set_pinned(

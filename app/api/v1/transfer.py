@@ -1,4 +1,5 @@
-"""``/v1`` import, export and GDPR routes (seed 001: export; issue 5: the rest)."""
+"""``/v1`` import, export and GDPR routes: import a file, export one conversation or a
+user's everything (streamed), erase a user's data."""
 
 from __future__ import annotations
 
@@ -6,96 +7,43 @@ import json
 import re
 
 from flask import Response, stream_with_context
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from ...core import exports
 from ...extensions import mongo
-from ..auth import current_scope, require_auth
-from ..docs import error_responses
-from ..errors import PlatformErrorSchema
+from ..auth import current_scope
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
 from ..limits import import_limits
-from ..uploads import ImportFileSchema, cap_upload_size, import_upload
+from ..uploads import ImportFileSchema, capped_upload, import_upload, rejected
+from .schemas.transfer import (
+    ErasedResponseSchema,
+    ExportDocumentSchema,
+    ExportQuerySchema,
+    ImportQuerySchema,
+    ImportResponseSchema,
+)
 
-blp = require_auth(
-    Blueprint(
-        "v1_transfer",
-        __name__,
-        url_prefix="/v1/conversations",
-        description="Platform API: import and export conversations (GDPR export).",
-    )
+blp: DialectBlueprint = DialectBlueprint(
+    "v1_transfer",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: import, export and erasure",
+    url_prefix="/v1",
+    description="Platform API: import and export conversations, GDPR export and erasure.",
+    errors={
+        400: "An import file that is not JSON of a known format or is nested too deeply, or "
+        "whose every conversation is malformed (or one, with `strict=true`); the message "
+        "names the conversation and field. Or an unusable user id.",
+        403: "Another user's data, and the token is not an admin's.",
+        409: "The file holds ids that already exist.",
+        413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
+        415: "The file is neither JSON nor a ZIP archive.",
+        422: "No `file` part, or a bad query parameter.",
+        429: "Import rate limit reached (per IP or per user); see `Retry-After`.",
+    },
 )
-users_blp = require_auth(
-    Blueprint("v1_users", __name__, url_prefix="/v1/users", description="Platform API: users.")
-)
-blp.before_request(cap_upload_size)
-ERRORS = {
-    400: "A malformed or unknown import file (the message names the conversation and "
-    "field), or an unusable user id.",
-    401: "Missing or invalid token.",
-    403: "Another user's data, and the token is not an admin's.",
-    404: "No such conversation in the caller's reach.",
-    409: "The file holds ids that already exist.",
-    413: "The file is above `CONVERSATION_IMPORT_MAX_FILE_SIZE_BYTES`, or a ZIP bomb.",
-    415: "The file is neither JSON nor a ZIP archive.",
-    422: "No `file` part, or a bad query parameter.",
-    429: "Import rate limit reached (per IP or per user); see `Retry-After`.",
-}
-documents_errors = error_responses(blp, PlatformErrorSchema, ERRORS)
-documents_user_errors = error_responses(users_blp, PlatformErrorSchema, ERRORS)
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
 MIMETYPES = {"json": "application/json", "ndjson": "application/x-ndjson"}
-
-
-class ImportQuerySchema(Schema):
-    duplicates = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Import conversations even if they were imported before."},
-    )
-
-
-class ImportReportSchema(Schema):
-    batch_id = fields.String(metadata={"description": "Tags every document this import wrote."})
-    formats = fields.List(fields.String(), metadata={"example": ["chatgpt"]})
-    conversations = fields.Integer()
-    messages = fields.Integer()
-    skipped = fields.Integer(metadata={"description": "Conversations imported before."})
-    empty = fields.Integer(metadata={"description": "Conversations without a visible message."})
-    tags = fields.Integer()
-
-
-class ImportResponseSchema(Schema):
-    data = fields.Nested(ImportReportSchema)
-
-
-class ExportDocumentSchema(Schema):
-    format = fields.String(metadata={"example": "colloquy.export"})
-    version = fields.Integer(metadata={"example": 1})
-    exported_at = fields.String()
-    user_id = fields.String()
-    conversations = fields.List(fields.Dict())
-    tags = fields.List(fields.Dict())
-
-
-class ExportQuerySchema(Schema):
-    format = fields.String(
-        load_default="json",
-        validate=validate.OneOf(exports.FORMATS),
-        metadata={"description": "`json` (one document) or `ndjson` (one record per line)."},
-    )
-
-
-class ErasedSchema(Schema):
-    user_id = fields.String()
-    conversations = fields.Integer()
-    messages = fields.Integer()
-    summaries = fields.Integer()
-    tags = fields.Integer()
-    idempotency_keys = fields.Integer()
-
-
-class ErasedResponseSchema(Schema):
-    data = fields.Nested(ErasedSchema)
 
 
 def download(body, filename: str, fmt: str = "json") -> Response:
@@ -108,26 +56,29 @@ def download(body, filename: str, fmt: str = "json") -> Response:
     )
 
 
-@blp.route("/import", methods=["POST"])
+@blp.route("/conversations/import", methods=["POST"])
+@capped_upload
 @blp.arguments(ImportFileSchema, location="files")
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.response(201, ImportResponseSchema)
-@documents_errors(400, 401, 409, 413, 415, 422, 429)
+@blp.errors(400, 409, 413, 415, 422, 429)
 @import_limits
 def import_conversations(files, args):
     """Import conversations from an export file (multipart field `file`).
 
     Same core as LibreChat's `/api/convos/import`: LibreChat, ChatGPT (JSON or
-    ZIP), Claude, chatbot-ui and Colloquy exports, detected from the content,
-    all or nothing; earlier imports are skipped unless `duplicates=true`.
+    ZIP), Claude, Open WebUI, chatbot-ui and Colloquy exports, detected from
+    the content. Each conversation is all or nothing: malformed ones are left
+    out and listed in `rejected`; `strict=true` fails the whole file instead.
+    Earlier imports are skipped unless `duplicates=true`.
     """
-    report = import_upload(current_scope(), files["file"], args["duplicates"])
-    return {"data": report}
+    report = import_upload(current_scope(), files["file"], args["duplicates"], args["strict"])
+    return {"data": {**vars(report), "rejected": rejected(report)}}
 
 
-@blp.route("/<conversation_id>/export")
+@blp.route("/conversations/<conversation_id>/export")
 @blp.response(200, ExportDocumentSchema, description="A JSON download (Colloquy format).")
-@documents_errors(401, 404)
+@blp.errors(404)
 def export_conversation(conversation_id):
     """Export one conversation with all its messages, summaries and metadata.
 
@@ -138,10 +89,10 @@ def export_conversation(conversation_id):
     return download(json.dumps(document, ensure_ascii=False), f"conversation-{conversation_id}")
 
 
-@blp.route("/export/user/<user_id>")
+@blp.route("/conversations/export/user/<user_id>")
 @blp.arguments(ExportQuerySchema, location="query")
 @blp.response(200, ExportDocumentSchema, description="A JSON (or NDJSON) download, streamed.")
-@documents_errors(400, 401, 403, 422)
+@blp.errors(400, 403, 422)
 def export_user(args, user_id):
     """Export every conversation, message, summary and tag of a user (GDPR).
 
@@ -153,9 +104,9 @@ def export_user(args, user_id):
     return download(stream_with_context(chunks), f"colloquy-export-{user_id}", args["format"])
 
 
-@users_blp.route("/<user_id>/data", methods=["DELETE"])
-@users_blp.response(200, ErasedResponseSchema)
-@documents_user_errors(400, 401, 403)
+@blp.route("/users/<user_id>/data", methods=["DELETE"])
+@blp.response(200, ErasedResponseSchema)
+@blp.errors(400, 403)
 def erase_user(user_id):
     """Erase everything of a user in the workspace (GDPR; admins only).
 

@@ -3,27 +3,33 @@
 ``import_file`` takes a seekable binary stream: a JSON file or a ZIP of JSON
 files (ChatGPT's newer export splits conversations across many). The format
 of each JSON document is detected from its content (``detect``); a reader per
-format (``librechat``, ``chatgpt``, ``claude``, ``chatbot_ui``, ``colloquy``)
-parses it incrementally with ijson, one conversation at a time, so memory
-stays flat however large the file; ``BatchWriter`` writes in batches and, if
-anything fails, removes every document the import wrote.
+format (``librechat``, ``chatgpt``, ``claude``, ``openwebui``, ``chatbot_ui``,
+``colloquy``) parses it incrementally with ijson, one conversation at a time,
+so memory stays flat however large the file (``nesting`` bounds what the
+parser may build first). Each conversation is all or nothing: a malformed one
+is reported as ``Rejected`` and the rest are imported, unless the import is
+``strict``. ``BatchWriter`` writes in batches and, if the file itself fails,
+removes every document the import wrote.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ijson
 
 from ..clock import new_id
 from ..errors import Invalid, PayloadTooLarge
 from ..scope import Scope
-from . import chatbot_ui, chatgpt, claude, colloquy, librechat
+from . import chatbot_ui, chatgpt, claude, colloquy, librechat, openwebui
 from .archive import ZipLimits, json_members
 from .detect import EMPTY, Detected, container, json_format, unknown_format, without_bom
 from .model import Prepared
+from .nesting import NestingGuard, NestingLimits
+from .progress import Progress, Report
+from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
 from .writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -31,11 +37,13 @@ READERS = {
     librechat.FORMAT: librechat.read,
     chatgpt.FORMAT: chatgpt.read,
     claude.FORMAT: claude.read,
+    openwebui.FORMAT: openwebui.read,
     chatbot_ui.FORMAT: chatbot_ui.read,
     colloquy.FORMAT: colloquy.read,
     colloquy.NDJSON_FORMAT: colloquy.read_ndjson,
 }
 DEFAULT_MAX_BYTES = 250 * 1024 * 1024
+WHOLE_FILE = "the file"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Limits:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     batch_size: int = 1000
     zip: ZipLimits = field(default_factory=ZipLimits)
+    nesting: NestingLimits = field(default_factory=NestingLimits)
 
 
 @dataclass(frozen=True)
@@ -54,27 +63,48 @@ class ImportReport:
     skipped: int
     tags: int
     empty: int = 0  # conversations without a visible message, left out
+    rejected: tuple[Rejected, ...] = ()  # malformed conversations, left out
 
 
 def import_file(
-    db, scope: Scope, stream, *, duplicates: bool = False, limits: Limits | None = None
+    db,
+    scope: Scope,
+    stream,
+    *,
+    duplicates: bool = False,
+    strict: bool = False,
+    limits: Limits | None = None,
+    progress: Report | None = None,
 ) -> ImportReport:
-    """Import every conversation of ``stream`` for the caller, all or nothing.
+    """Import every valid conversation of ``stream`` for the caller, each all or nothing.
 
+    A malformed conversation is left out and reported in ``rejected`` (its
+    index, title, id and the reason, naming the field); with ``strict`` it
+    fails the whole file instead, as does anything wrong with the file itself:
     ``PayloadTooLarge`` past ``limits.max_file_bytes`` (or for a ZIP bomb),
-    ``UnsupportedMedia`` for neither JSON nor ZIP, ``Invalid`` naming the
-    conversation and field for a malformed or unknown format.
+    ``UnsupportedMedia`` for neither JSON nor ZIP, ``Invalid`` for a file that
+    is not valid JSON, of an unknown format, nested too deeply, or whose every
+    conversation was rejected. A failed file leaves nothing behind.
+    ``progress(done, total)`` follows the bytes parsed.
     """
     limits = limits or Limits()
     owner = scope.narrowed_to(scope.actor_id)  # an import is always the caller's own
-    check_size(stream, limits.max_file_bytes)
+    size = check_size(stream, limits.max_file_bytes)
     batch_id = new_id()
-    writer = BatchWriter(db, owner, batch_id, duplicates=duplicates, batch_size=limits.batch_size)
+    writer = BatchWriter(
+        db, owner, batch_id, duplicates=duplicates, batch_size=limits.batch_size, strict=strict
+    )
     try:
-        for prepared, detected in prepared_documents(stream, owner, batch_id, limits):
+        for outcome, detected in prepared_documents(
+            stream, owner, batch_id, limits, Progress(progress, size)
+        ):
             writer.counts.formats.add(detected.format)
-            writer.add(prepared)
+            if isinstance(outcome, Rejected):
+                writer.reject(outcome)
+            else:
+                writer.add(outcome)
         writer.flush()
+        refuse_if_nothing_imported(writer.counts)
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         writer.rollback()  # a shape no reader check foresaw: still the file's fault
         log.warning("import %s: unexpected file shape: %r", batch_id, exc)
@@ -91,7 +121,17 @@ def import_file(
         counts.skipped,
         counts.tags,
         counts.empty,
+        tuple(counts.rejected),
     )
+
+
+def refuse_if_nothing_imported(counts) -> None:
+    """A file whose every conversation was rejected is a bad request, not an empty success."""
+    if counts.rejected and not (counts.conversations or counts.skipped or counts.tags):
+        first = counts.rejected[0].reason
+        more = len(counts.rejected) - 1
+        also = f" (and {more} more conversation{'s' * (more > 1)} rejected)" if more else ""
+        raise Invalid(first + also, details=[r.as_dict() for r in counts.rejected[:100]])
 
 
 def check_size(stream, max_bytes: int) -> int:
@@ -104,29 +144,53 @@ def check_size(stream, max_bytes: int) -> int:
 
 
 def prepared_documents(
-    stream, owner: Scope, batch_id: str, limits: Limits
-) -> Iterator[tuple[Prepared, Detected]]:
-    """Parse and transform: the documents to write, one conversation at a time."""
-    for detected, item in read_items(stream, limits):
-        yield item.prepare(owner, batch_id), detected
+    stream, owner: Scope, batch_id: str, limits: Limits, progress: Progress | None = None
+) -> Iterator[tuple[Prepared | Rejected, Detected]]:
+    """Parse and transform: the documents to write (or the reason a conversation is left
+    out), one conversation at a time."""
+    for detected, item, name in read_items(stream, limits, progress):
+        yield prepared_or_rejected(item, owner, batch_id, name), detected
 
 
-def read_items(stream, limits: Limits | None = None) -> Iterator[tuple[Detected, object]]:
-    """Every conversation (and tag list) of a JSON or ZIP stream, parsed, not yet prepared."""
-    limits = limits or Limits()
+def prepared_or_rejected(item, owner: Scope, batch_id: str, name: str) -> Prepared | Rejected:
+    """``item``'s documents, or why it is left out (naming the ZIP member it came from)."""
+    if not isinstance(item, Rejected):
+        try:
+            return item.prepare(owner, batch_id)
+        except CONVERSATION_ERRORS as exc:
+            item = item.rejected(reason_of(exc, getattr(item, "where", "")))
+    return item if name == WHOLE_FILE else replace(item, reason=f"{name}: {item.reason}")
+
+
+def read_items(
+    stream, limits: Limits | None = None, progress: Progress | None = None
+) -> Iterator[tuple[Detected, object, str]]:
+    """Every conversation (and tag list) of a JSON or ZIP stream, parsed, not yet prepared,
+    with the name of the document it came from."""
+    limits, progress = limits or Limits(), progress or Progress()
     if container(stream) == "json":
-        yield from _json_items(without_bom(stream), "the file", required=True)
+        size = stream.seek(0, 2)
+        stream.seek(0)
+        document = progress.document(stream, size)
+        for detected, item in _json_items(document, WHOLE_FILE, limits.nesting, required=True):
+            yield detected, item, WHOLE_FILE
         return
     recognised = 0
-    for name, member in json_members(stream, limits.zip):
-        for found in _json_items(without_bom(member), f"ZIP member {name}", required=False):
+    for name, member in json_members(stream, limits.zip, progress.expect):
+        label = f"ZIP member {name}"
+        document = progress.document(member, member.info.file_size)
+        for detected, item in _json_items(document, label, limits.nesting, required=False):
             recognised += 1
-            yield found
+            yield detected, item, label
     if not recognised:
         raise Invalid("the ZIP archive holds no conversation file of a known format")
 
 
-def _json_items(stream, name: str, *, required: bool) -> Iterator[tuple[Detected, object]]:
+def _json_items(
+    raw, name: str, nesting: NestingLimits, *, required: bool
+) -> Iterator[tuple[Detected, object]]:
+    """The items of one JSON document, its nesting bounded before the parser sees it."""
+    stream = NestingGuard(without_bom(raw), nesting, name)
     count = 0
     try:
         detected = json_format(stream)
@@ -145,3 +209,5 @@ def _json_items(stream, name: str, *, required: bool) -> Iterator[tuple[Detected
     except ijson.JSONError as exc:
         where = f" after {count} conversations" if count else ""
         raise Invalid(f"{name} is not valid JSON{where}: {exc}") from exc
+    finally:
+        raw.finish()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import Invalid, PayloadTooLarge
@@ -55,8 +55,13 @@ class Bounded:
         return 0
 
 
-def json_members(stream, limits: ZipLimits) -> Iterator[tuple[str, Bounded]]:
-    """``(name, stream)`` for each ``.json`` member, in name order, after the safety checks."""
+def json_members(
+    stream, limits: ZipLimits, on_total: Callable[[int], None] | None = None
+) -> Iterator[tuple[str, Bounded]]:
+    """``(name, stream)`` for each ``.json`` member, in name order, after the safety checks.
+
+    ``on_total`` learns the members' unpacked size in all before the first is read.
+    """
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -64,9 +69,14 @@ def json_members(stream, limits: ZipLimits) -> Iterator[tuple[str, Bounded]]:
     with archive:
         infos = archive.infolist()
         check(infos, limits)
-        for info in sorted(infos, key=lambda i: i.filename):
-            if not info.is_dir() and info.filename.lower().endswith(".json"):
-                yield info.filename, Bounded(archive, info)
+        members = sorted(
+            (i for i in infos if not i.is_dir() and i.filename.lower().endswith(".json")),
+            key=lambda i: i.filename,
+        )
+        if on_total is not None:
+            on_total(sum(i.file_size for i in members))
+        for info in members:
+            yield info.filename, Bounded(archive, info)
 
 
 def check(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:

@@ -7,23 +7,20 @@ Each history item has ``id``, ``name``, ``model`` (``{"id", "name"}``),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from .fields import Record, records
-from .model import ImportedConversation, ImportedMessage
+from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage
 
 FORMAT = "chatbot-ui"
 ROLES = ("user", "assistant")
 
 
-def read(stream, shape: str) -> Iterator[ImportedConversation]:
-    for record in records(stream, "history.item", "name"):
-        yield conversation_from(record)
+def read(stream, shape: str):
+    yield from records(stream, "history.item", conversation_from, "id", "name")
 
 
 def conversation_from(record: Record) -> ImportedConversation:
     model = record.mapping("model").get("id")
-    model = model if isinstance(model, str) else None
+    model = model if isinstance(model, str) else DEFAULT_MODELS["openAI"]
     found: list[ImportedMessage] = []
     for position, item in enumerate(record.items("messages", required=True), start=1):
         message = record.child(item, f"message {position}")
@@ -35,8 +32,8 @@ def conversation_from(record: Record) -> ImportedConversation:
                 source_id=str(position),
                 parent_source_id=str(position - 1) if position > 1 else None,
                 role=role,
-                text=message.text("content", default=""),
-                sender="User" if role == "user" else model,
+                text=message.string("content", default=""),
+                sender="user" if role == "user" else model,
                 model=model if role == "assistant" else None,
             )
         )
@@ -53,4 +50,5 @@ def conversation_from(record: Record) -> ImportedConversation:
         model=model,
         endpoint="openAI",
         settings={k: v for k, v in settings.items() if v is not None},
+        index=record.index,
     )

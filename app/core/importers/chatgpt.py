@@ -2,42 +2,55 @@
 
 Each node has ``message`` (or null for the synthetic root), ``parent`` and
 ``children``. Empty, system and hidden nodes are skipped and their children
-re-linked to the nearest kept ancestor. Code, execution output, quotes and
-citations are rendered as readable Markdown; the model is
-``metadata.model_slug``; ``current_node`` marks the thread the user last saw.
+re-linked to the nearest kept ancestor (a loop among skipped nodes only ends
+at the root). Reasoning nodes (``thoughts``, ``reasoning_recap``) are no
+messages of their own: the thoughts become a ``think`` part of the assistant
+message they lead to, as LibreChat stores thinking. Senders and models follow
+LibreChat's importer: user messages are ``user``, an assistant's sender comes
+from its model (``gpt-4o`` → ``GPT-4o``), and every message carries a model.
+``current_node`` marks the thread the user last saw.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
+from .chatgpt_render import (
+    attachment_lines,
+    attachment_names,
+    render,
+    string,
+    thoughts_text,
+    with_citations,
+)
 from .fields import Record, item_prefix, records
-from .model import ImportedConversation, ImportedMessage, nearest_kept
+from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage, nearest_kept
 
 FORMAT = "chatgpt"
-HIDDEN_CONTENT = {"user_editable_context", "model_editable_context", "reasoning_recap"}
+HIDDEN_CONTENT = {"user_editable_context", "model_editable_context"}
+REASONING = {"thoughts", "reasoning_recap"}
 ROLES = {"user": "user", "assistant": "assistant", "tool": "tool"}
-CITATION_MARK = re.compile(r"【[^】]*】|\ue200[^\ue201]*\ue201")
+GPT = re.compile(r"gpt-(.+)", re.IGNORECASE)
 
 
-def read(stream, shape: str) -> Iterator[ImportedConversation]:
-    for record in records(stream, item_prefix(shape)):
-        yield conversation_from(record)
+def read(stream, shape: str):
+    yield from records(stream, item_prefix(shape), conversation_from, "conversation_id")
 
 
 def conversation_from(record: Record) -> ImportedConversation:
     mapping = record.mapping("mapping", required=True)
-    default_model = record.text("default_model_slug")
     nodes = {key: record.child(node, f"mapping node {key}") for key, node in mapping.items()}
     parents = {key: node.text("parent") for key, node in nodes.items()}
-    found = {}
+    model = record.string("default_model_slug") or _any_model(nodes) or DEFAULT_MODELS["openAI"]
+    found, thoughts = {}, {}
     for key, node in nodes.items():
-        message = _message(node, key, default_model)
+        message = _message(node, key, model, thoughts)
         if message is not None:
             found[key] = message
+    parents = _without_skipped_loops(parents, set(found))
     relinked = nearest_kept(parents, set(found), record.where)
     for key, message in found.items():
+        _attach_thinking(message, _thinking_above(key, parents, found, thoughts))
         message.parent_source_id = relinked[key]
     return ImportedConversation(
         format=FORMAT,
@@ -47,10 +60,121 @@ def conversation_from(record: Record) -> ImportedConversation:
         messages=list(found.values()),
         created_at=record.time("create_time"),
         updated_at=record.time("update_time"),
-        model=default_model or _last_model(found.values()),
+        model=model,
         endpoint="openAI",
         current_leaf=_current_leaf(record.text("current_node"), parents, found),
+        index=record.index,
     )
+
+
+def _any_model(nodes: dict[str, Record]) -> str | None:
+    """The last model a message names, when the conversation names none."""
+    models = []
+    for node in nodes.values():
+        message = node.raw.get("message")
+        metadata = message.get("metadata") if isinstance(message, dict) else None
+        if isinstance(metadata, dict) and isinstance(metadata.get("model_slug"), str):
+            models.append(metadata["model_slug"])
+    return models[-1] if models else None
+
+
+def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMessage | None:
+    """The node's message, or ``None`` if it is empty, a system message, hidden or reasoning.
+
+    A ``thoughts`` node's text goes to ``thoughts[key]``, for the answer below it.
+    """
+    raw = node.raw.get("message")
+    if raw is None:
+        return None
+    message = node.child(raw, "message")
+    author = message.mapping("author")
+    role_name = _typed(message, author, "author", "role")
+    metadata = message.mapping("metadata")
+    content = message.mapping("content")
+    kind = _typed(message, content, "content", "content_type") or ""
+    if kind in REASONING:
+        if kind == "thoughts":
+            thoughts[key] = thoughts_text(content)
+        return None
+    if (
+        ROLES.get(role_name or "") is None
+        or metadata.get("is_visually_hidden_from_conversation")
+        or kind in HIDDEN_CONTENT
+    ):
+        return None
+    names = attachment_names(metadata) if metadata.get("attachments") else {}
+    text = with_citations(render(content, names), metadata).strip()
+    if names:
+        text = "\n\n".join(filter(None, (text, attachment_lines(names, text))))
+    if not text:
+        return None
+    role = ROLES[role_name]
+    own_model = string(metadata.get("model_slug")) or model
+    return ImportedMessage(
+        source_id=key,
+        parent_source_id=None,
+        role=role,
+        text=text,
+        sender=_sender(role, own_model, author),
+        model=own_model,
+        created_at=message.time("create_time"),
+        metadata={"source_id": key, "content_type": kind[:64]},
+    )
+
+
+def _typed(message: Record, fields: dict, name: str, key: str) -> str | None:
+    """``fields[key]``, which must be text when present (``name.key`` in the error)."""
+    value = fields.get(key)
+    if value is not None and not isinstance(value, str):
+        raise message.fail(f"{name}.{key}", "a string")
+    return value
+
+
+def _sender(role: str, model: str, author: dict) -> str:
+    """``user``; a tool's name; for an assistant, its model as LibreChat labels it."""
+    if role == "user":
+        return "user"
+    if role == "tool":
+        return string(author.get("name")) or "Tool"
+    found = GPT.search(model)
+    return f"GPT-{found.group(1)}" if found else model or "assistant"
+
+
+def _without_skipped_loops(parents: dict, kept: set[str]) -> dict:
+    """``parents`` with each loop that runs through skipped nodes only cut at one node."""
+    parents = dict(parents)
+    done: set[str] = set()
+    for start in parents:
+        path: set[str] = set()
+        node = start
+        while node is not None and node not in kept and node not in done and node in parents:
+            if node in path:
+                parents[node] = None  # the loop ends here, at the root
+                break
+            path.add(node)
+            node = parents[node]
+        done.update(path)
+    return parents
+
+
+def _thinking_above(key: str, parents: dict, found: dict, thoughts: dict) -> str:
+    """The thoughts of the skipped nodes between a message and its nearest kept ancestor."""
+    texts, seen = [], set()
+    node = parents.get(key)
+    while node is not None and node not in found and node not in seen:
+        seen.add(node)
+        texts.append(thoughts.get(node, ""))
+        node = parents.get(node)
+    return "\n\n".join(filter(None, reversed(texts)))
+
+
+def _attach_thinking(message: ImportedMessage, thinking: str) -> None:
+    """An assistant message keeps its thinking as LibreChat does: think part, then text."""
+    if thinking and message.role == "assistant":
+        message.content = [
+            {"type": "think", "think": thinking},
+            {"type": "text", "text": message.text},
+        ]
 
 
 def _current_leaf(node: str | None, parents: dict, found: dict) -> str | None:
@@ -60,141 +184,3 @@ def _current_leaf(node: str | None, parents: dict, found: dict) -> str | None:
         seen.add(node)
         node = parents.get(node)
     return node if node in found else None
-
-
-def _last_model(found) -> str | None:
-    models = [m.model for m in found if m.model]
-    return models[-1] if models else None
-
-
-def _message(node: Record, key: str, default_model: str | None) -> ImportedMessage | None:
-    """The node's message, or ``None`` if it is empty, a system message or hidden."""
-    raw = node.raw.get("message")
-    if raw is None:
-        return None
-    message = node.child(raw, "message")
-    author = message.mapping("author")
-    role = ROLES.get(_string(author.get("role")))
-    metadata = message.mapping("metadata")
-    content = message.mapping("content")
-    kind = _string(content.get("content_type"))
-    hidden = metadata.get("is_visually_hidden_from_conversation") or kind in HIDDEN_CONTENT
-    if role is None or hidden:
-        return None
-    text = _with_citations(render(content), metadata).strip()
-    if not text:
-        return None
-    model = metadata.get("model_slug") if isinstance(metadata.get("model_slug"), str) else None
-    if role == "assistant":
-        model = model or default_model
-    return ImportedMessage(
-        source_id=key,
-        parent_source_id=None,
-        role=role,
-        text=text,
-        sender=_sender(role, author),
-        model=model if role != "user" else None,
-        created_at=message.time("create_time"),
-        metadata={"source_id": key, "content_type": kind[:64]},
-    )
-
-
-def _sender(role: str, author: dict) -> str:
-    if role == "user":
-        return "User"
-    if role == "tool":
-        return str(author.get("name") or "Tool")
-    return "ChatGPT"
-
-
-def render(content: dict) -> str:
-    """Readable Markdown for one message's ``content``, whatever its ``content_type``."""
-    kind = content.get("content_type")
-    if kind == "code":
-        language = content.get("language") or ""
-        language = "" if language == "unknown" else language
-        return f"```{language}\n{_string(content.get('text'))}\n```"
-    if kind == "execution_output":
-        return f"Output:\n```\n{_string(content.get('text'))}\n```"
-    if kind == "tether_quote":
-        quote = "\n".join(f"> {line}" for line in _string(content.get("text")).splitlines())
-        source = content.get("title") or content.get("domain") or ""
-        url = content.get("url") or ""
-        return f"{quote}\n— {source} {url}".strip()
-    if kind == "tether_browsing_display":
-        return _string(content.get("result")) or _string(content.get("summary"))
-    if kind == "thoughts":
-        thoughts = content.get("thoughts") if isinstance(content.get("thoughts"), list) else []
-        return "\n\n".join(_string(t.get("content")) for t in thoughts if isinstance(t, dict))
-    parts = content.get("parts")
-    if isinstance(parts, list):
-        return "\n".join(filter(None, (_part(p) for p in parts)))
-    return _string(content.get("text"))
-
-
-def _part(part: object) -> str:
-    if isinstance(part, str):
-        return part
-    if not isinstance(part, dict):
-        return ""
-    if isinstance(part.get("text"), str):
-        return part["text"]
-    if part.get("content_type") == "image_asset_pointer":
-        return "[image]"
-    return f"[{part.get('content_type') or 'attachment'}]"
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _string(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _old_marks(text: str, metadata: dict) -> list[str | None]:
-    """The marks (``【3†source】``) old-style citations point at with ``start_ix``/``end_ix``."""
-    marks = []
-    for citation in _list(metadata.get("citations")):
-        start, end = (
-            citation.get(k) if isinstance(citation, dict) else None for k in ("start_ix", "end_ix")
-        )
-        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-        marks.append(text[start:end] if valid and text[start] == "【" else None)
-    return marks
-
-
-def _with_citations(text: str, metadata: dict) -> str:
-    """Replace citation marks by ``[n]`` and list the sources at the end."""
-    sources: list[tuple[str, str]] = []
-    for reference in _references(metadata, _old_marks(text, metadata)):
-        mark, title, url = reference
-        if (title, url) not in sources:
-            sources.append((title, url))
-        number = sources.index((title, url)) + 1
-        if mark:
-            text = text.replace(mark, f" [{number}]")
-    if not sources:
-        return text
-    text = CITATION_MARK.sub("", text)
-    listing = "\n".join(
-        f"[{n}] {title} — {url}".strip() for n, (title, url) in enumerate(sources, 1)
-    )
-    return f"{text}\n\nSources:\n{listing}"
-
-
-def _references(metadata: dict, old_marks: list[str | None]):
-    """(mark in the text, title, url) for each citation, old style and new."""
-    for citation, mark in zip(_list(metadata.get("citations")), old_marks, strict=False):
-        if isinstance(citation, dict) and isinstance(citation.get("metadata"), dict):
-            meta = citation["metadata"]
-            if meta.get("url") or meta.get("title"):
-                yield mark, _string(meta.get("title")), _string(meta.get("url"))
-    for reference in _list(metadata.get("content_references")):
-        if not isinstance(reference, dict):
-            continue
-        mark = _string(reference.get("matched_text")) or None
-        for item in _list(reference.get("items")):
-            if isinstance(item, dict) and (item.get("url") or item.get("title")):
-                yield mark, _string(item.get("title")), _string(item.get("url"))
-                mark = None

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 import ijson
 
 from ..clock import new_id, parse_time
-from ..conversations import STATUSES, clean_tags, merge_metadata
 from ..errors import Invalid
+from ..lifecycle import STATUSES
 from ..messages import ROLES, TEXT_MAX
 from ..scope import Scope
+from ..validation import clean_tags, merge_metadata
 from .fields import Record, label
 from .model import Prepared
+from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
 
 FORMAT = "colloquy"
 NDJSON_FORMAT = "colloquy-ndjson"
@@ -35,7 +37,7 @@ PLURAL = {"message": "messages", "summary": "summaries"}
 
 def read(stream, shape: str) -> Iterator:
     for index, raw in enumerate(ijson.items(stream, "conversations.item", use_float=True), 1):
-        yield conversation_from(raw, index)
+        yield attempt(raw, index)
     stream.seek(0)
     tags = ijson.items(stream, "tags.item", use_float=True)
     found = [_tag(Record(t, f"tag {i}")) for i, t in enumerate(tags, 1)]
@@ -54,7 +56,7 @@ def read_ndjson(stream, shape: str) -> Iterator:
         body = {k: v for k, v in raw.items() if k != "type"}
         if kind == "conversation":
             if current is not None:
-                yield conversation_from(current, count)
+                yield attempt(current, count)
             current, count = {**body, "messages": [], "summaries": []}, count + 1
         elif kind in PLURAL:
             _attach(record, current, kind, body)
@@ -65,7 +67,7 @@ def read_ndjson(stream, shape: str) -> Iterator:
         else:
             raise record.fail("type", "header, conversation, message, summary or tag")
     if current is not None:
-        yield conversation_from(current, count)
+        yield attempt(current, count)
     if tags:
         yield TagList([_tag(t) for t in tags])
 
@@ -96,6 +98,7 @@ class ColloquyConversation:
     conversation: dict
     messages: list[dict]
     summaries: list[dict] = field(default_factory=list)
+    index: int = 0
 
     def prepare(self, owner: Scope, batch_id: str) -> Prepared:
         for document in (self.conversation, *self.messages, *self.summaries):
@@ -106,6 +109,27 @@ class ColloquyConversation:
             self.summaries,
             duplicate_query={"_id": self.conversation["_id"]},
             keeps_ids=True,
+            origin=self.rejected(""),
+        )
+
+    def rejected(self, reason: str) -> Rejected:
+        return Rejected(
+            self.index, self.conversation.get("title"), self.conversation.get("_id"), reason
+        )
+
+
+def attempt(raw: object, index: int) -> ColloquyConversation | Rejected:
+    """The conversation ``raw`` describes, or its ``Rejected`` report."""
+    try:
+        return conversation_from(raw, index)
+    except CONVERSATION_ERRORS as exc:
+        fields = raw if isinstance(raw, dict) else {}
+        title, source_id = fields.get("title"), fields.get("id")
+        return Rejected(
+            index,
+            title if isinstance(title, str) else None,
+            source_id if isinstance(source_id, str) else None,
+            reason_of(exc, label(index, title)),
         )
 
 
@@ -128,7 +152,7 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
     conversation = _stored(record, skip=("messages", "summaries"))
     for document in (*found, *summaries):
         document["conversation_id"] = conversation["_id"]
-    return ColloquyConversation(conversation, found, summaries)
+    return ColloquyConversation(conversation, found, summaries, index)
 
 
 def _tag(tag: Record) -> dict:

@@ -16,12 +16,12 @@ from ..errors import Invalid, UnsupportedMedia
 SNIFF_BYTES = 64
 BOM = b"\xef\xbb\xbf"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-FORMATS_KNOWN = "LibreChat, ChatGPT, Claude, chatbot-ui or Colloquy"
+FORMATS_KNOWN = "LibreChat, ChatGPT, Claude, Open WebUI, chatbot-ui or Colloquy"
 
 
 @dataclass(frozen=True)
 class Detected:
-    format: str  # librechat | chatgpt | claude | chatbot-ui | colloquy | colloquy-ndjson
+    format: str  # librechat | chatgpt | claude | openwebui | chatbot-ui | colloquy | …-ndjson
     shape: str  # "object" (one conversation or a wrapper) or "array" (a list of them)
     version: object = None
 
@@ -77,6 +77,8 @@ def _decide(keys: set[str], scalars: dict, complete: bool = False) -> str | None
         return "chatgpt"
     if "chat_messages" in keys:
         return "claude"
+    if "chat" in keys:
+        return "openwebui"
     if {"history", "version"} <= keys:
         return "chatbot-ui"
     if "conversationId" in keys and keys & {"messages", "messagesTree"}:

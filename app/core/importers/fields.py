@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import ijson
 
 from ..clock import parse_time
-from ..conversations import check_storable
 from ..errors import Invalid
+from ..limits import ID_MAX
+from ..validation import check_storable
+from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
 
 MISSING = object()
-ID_MAX = 200
 
 
 class Record:
     """A JSON object from the file, named (``conversation 3 ("Trip")``) for error messages."""
 
-    def __init__(self, raw: object, where: str):
-        if not isinstance(raw, dict):
-            raise Invalid(f"{where} must be a JSON object")
+    def __init__(self, raw: object, where: str, index: int = 0):
         self.raw = raw
         self.where = where
+        self.index = index  # the conversation's position in its file, from 1
+        if not isinstance(raw, dict):
+            raise Invalid(f"{where} must be a JSON object")
 
     def fail(self, key: str, expected: str) -> Invalid:
         return Invalid(f"{self.where}: field '{key}' must be {expected}")
@@ -39,8 +41,23 @@ class Record:
             raise self.fail(key, "a string")
         return value
 
+    def string(self, key: str, *, default: str | None = None) -> str | None:
+        """A field that must be text when present (no number stands in for it)."""
+        value = self.raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(key, "a string")
+        return value
+
+    def boolean(self, key: str) -> bool | None:
+        value = self.raw.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(key, "true or false")
+        return value
+
     def identifier(self, key: str, *, required: bool = False) -> str | None:
-        """An id from the file: a string (or number) of 1-200 characters."""
+        """An id from the file: a string (or number) of 1-``ID_MAX`` characters."""
         value = self.text(key, required=required)
         if value is not None and not 0 < len(value) <= ID_MAX:
             raise self.fail(key, f"an id of 1-{ID_MAX} characters")
@@ -83,7 +100,21 @@ class Record:
         return value
 
     def child(self, raw: object, label: str) -> Record:
-        return Record(raw, f"{self.where}: {label}")
+        return Record(raw, f"{self.where}: {label}", self.index)
+
+    def attempt(self, build: Callable[[Record], object], id_key: str, title_key: str = "title"):
+        """``build(self)``, or the ``Rejected`` conversation when the record is malformed."""
+        try:
+            return build(self)
+        except CONVERSATION_ERRORS as exc:
+            raw = self.raw if isinstance(self.raw, dict) else {}
+            title, source_id = raw.get(title_key), raw.get(id_key)
+            return Rejected(
+                self.index,
+                title if isinstance(title, str) else None,
+                source_id if isinstance(source_id, str | int) else None,
+                reason_of(exc, self.where),
+            )
 
 
 def label(index: int, title: object) -> str:
@@ -93,11 +124,18 @@ def label(index: int, title: object) -> str:
     return f"conversation {index}"
 
 
-def records(stream, prefix: str, title_key: str = "title") -> Iterator[Record]:
-    """Each conversation object under ``prefix`` of a JSON stream, parsed one at a time."""
+def records(
+    stream, prefix: str, build: Callable[[Record], object], id_key: str, title_key: str = "title"
+) -> Iterator[object]:
+    """``build`` applied to each conversation object under ``prefix`` of a JSON stream, one
+    at a time; a malformed one becomes a ``Rejected`` and the next is read all the same."""
     for index, raw in enumerate(ijson.items(stream, prefix, use_float=True), start=1):
         title = raw.get(title_key) if isinstance(raw, dict) else None
-        yield Record(raw, label(index, title))
+        where = label(index, title)
+        if not isinstance(raw, dict):
+            yield Rejected(index, None, None, f"{where} must be a JSON object")
+            continue
+        yield Record(raw, where, index).attempt(build, id_key, title_key)
 
 
 def item_prefix(shape: str) -> str:

@@ -4,11 +4,11 @@ One conversation per file (or a list of them): ``conversationId``, ``title``,
 ``endpoint``, ``options`` (the model settings) and messages with ``messageId``,
 ``parentMessageId``, ``isCreatedByUser``, ``sender``, ``text`` / ``content``,
 ``model``, ``tokenCount`` and ``createdAt``. Nested ``children`` are followed.
+Content parts (``think``, ``text``, tool calls …) are kept as they are; a file
+without ``endpoint`` is an ``openAI`` conversation, as LibreChat reads it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from ..clock import ROOT_PARENT_ID
 from ..messages import text_of
@@ -16,12 +16,12 @@ from .fields import Record, item_prefix, records
 from .model import ImportedConversation, ImportedMessage
 
 FORMAT = "librechat"
+DEFAULT_ENDPOINT = "openAI"
 SETTINGS_SKIPPED = ("conversationId", "title", "endpoint", "createdAt", "updatedAt", "messages")
 
 
-def read(stream, shape: str) -> Iterator[ImportedConversation]:
-    for record in records(stream, item_prefix(shape)):
-        yield conversation_from(record)
+def read(stream, shape: str):
+    yield from records(stream, item_prefix(shape), conversation_from, "conversationId")
 
 
 def conversation_from(record: Record) -> ImportedConversation:
@@ -39,10 +39,13 @@ def conversation_from(record: Record) -> ImportedConversation:
         created_at=record.time("createdAt"),
         updated_at=record.time("updatedAt"),
         model=model,
-        endpoint=record.text("endpoint") or record.child(options, "options").text("endpoint"),
+        endpoint=record.text("endpoint")
+        or record.child(options, "options").text("endpoint")
+        or DEFAULT_ENDPOINT,
         settings=record.stored_as_is(
             "options", {k: v for k, v in options.items() if k not in SETTINGS_SKIPPED}
         ),
+        index=record.index,
     )
 
 
@@ -60,8 +63,8 @@ def _collect(record: Record, items: list, parent: str | None, found: list) -> No
 def _message(message: Record, tree_parent: str | None) -> ImportedMessage:
     parent = message.identifier("parentMessageId") or tree_parent
     content = message.stored_as_is("content", message.items("content"))
-    text = message.text("text") or text_of(content)
-    by_user = message.raw.get("isCreatedByUser") is True
+    text = message.string("text") or text_of(content)
+    by_user = message.boolean("isCreatedByUser") is True
     model = message.text("model")
     return ImportedMessage(
         source_id=message.identifier("messageId", required=True),

@@ -3,8 +3,11 @@
 A reader turns one conversation of its format into an ``ImportedConversation``
 (messages with their source ids and parent links). ``prepare`` gives the
 messages fresh ids, orders them so every parent comes before its children and
-the current thread ends last, and computes the conversation's counters, so a
-conversation is written in one batch without any read-back.
+the current thread ends last, dates them so that along every branch a child is
+strictly later than its parent (a message without a time takes the
+conversation's; a child not after its parent moves to the parent's time plus
+one millisecond, as LibreChat does), and computes the conversation's counters,
+so a conversation is written in one batch without any read-back.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from .. import conversations, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
+from ..validation import fit_title
+from .rejection import Rejected
+
+TICK = timedelta(milliseconds=1)  # what a child must follow its parent by
+DEFAULT_MODELS = {"openAI": "gpt-4o-mini", "anthropic": "claude-3-5-sonnet-latest"}
 
 
 @dataclass
@@ -47,9 +55,13 @@ class ImportedConversation:
     endpoint: str | None = None
     current_leaf: str | None = None
     settings: dict = field(default_factory=dict)
+    index: int = 0  # position in the file, from 1
 
     def prepare(self, owner: Scope, batch_id: str) -> Prepared:
         return prepare(self, owner, batch_id)
+
+    def rejected(self, reason: str) -> Rejected:
+        return Rejected(self.index, self.title, self.source_id, reason)
 
 
 @dataclass
@@ -63,6 +75,10 @@ class Prepared:
     duplicate_query: dict | None = None  # finds an earlier import of the same conversation
     keeps_ids: bool = False  # ids come from the file (they may be taken)
     empty: bool = False  # a conversation without one visible message, left out
+    origin: Rejected | None = None  # index, title and id, to report the conversation by
+
+    def rejected(self, reason: str) -> Rejected:
+        return replace(self.origin or Rejected(0, None, None, ""), reason=reason)
 
 
 def nearest_kept(parents: dict[str, str | None], kept: set[str], where: str) -> dict:
@@ -106,7 +122,7 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     first_time = imported.created_at or _earliest(imported.messages) or utcnow()
     conversation = conversations.new_document(
         owner,
-        title=(imported.title or "").strip() or None,
+        title=fit_title(imported.title),
         title_source="imported",
         endpoint=imported.endpoint,
         model=imported.model,
@@ -117,8 +133,9 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     if not imported.title or not imported.title.strip():
         conversation["title_source"] = "default"
     ids = {m.source_id: new_id() for m in ordered}
+    times = branch_times(ordered, conversation["created_at"])
     documents = [
-        _message_document(conversation, message, ids, seq, first_time)
+        _message_document(conversation, message, ids, seq, times[message.source_id])
         for seq, message in enumerate(ordered, start=1)
     ]
     _count(conversation, documents, imported.updated_at)
@@ -128,7 +145,8 @@ def _prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Pre
     conversation["import_batch"] = batch_id
     for document in documents:
         document["import_batch"] = batch_id
-    return Prepared(conversation, documents, duplicate_query=duplicate_query)
+    origin = Rejected(imported.index, imported.title, imported.source_id, "")
+    return Prepared(conversation, documents, duplicate_query=duplicate_query, origin=origin)
 
 
 def content_fingerprint(imported: ImportedConversation) -> str:
@@ -200,7 +218,20 @@ def _current_thread(by_id: dict[str, ImportedMessage], leaf: str | None) -> set[
     return path
 
 
-def _message_document(conversation, message: ImportedMessage, ids, seq, first_time) -> dict:
+def branch_times(ordered: list[ImportedMessage], start: datetime) -> dict[str, datetime]:
+    """Each message's stored time: its own, else ``start``; never before its parent's + 1 ms.
+
+    ``ordered`` puts every parent before its children, so one pass settles them.
+    """
+    times: dict[str, datetime] = {}
+    for message in ordered:
+        moment = message.created_at or start  # readers give stored-form times
+        parent = times.get(message.parent_source_id or "")
+        times[message.source_id] = parent + TICK if parent and moment <= parent else moment
+    return times
+
+
+def _message_document(conversation, message: ImportedMessage, ids, seq, moment) -> dict:
     parent = ids.get(message.parent_source_id or "", ROOT_PARENT_ID)
     new = messages.NewMessage(
         role=message.role,
@@ -215,7 +246,6 @@ def _message_document(conversation, message: ImportedMessage, ids, seq, first_ti
         new.validate()
     except Invalid as exc:
         raise Invalid(f"message {message.source_id}: {exc.message}") from exc
-    moment = message.created_at or first_time + timedelta(milliseconds=seq)
     return messages.new_document(conversation, new, ids[message.source_id], parent, seq, moment)
 
 

@@ -1,10 +1,10 @@
-"""/chat/ (seed 003): exact envelopes for list, rename and archive, and errors."""
+"""/chat/: exact envelopes for list, rename and archive, and errors."""
 
 from datetime import timedelta
 
 import pytest
 
-from app.core import conversations
+from app.core import conversations, deletion, lifecycle
 from app.core.clock import utcnow
 from app.core.scope import Scope
 
@@ -21,7 +21,7 @@ def chats(app_db):
         for i in range(5)
     ]
     archived = conversations.create(app_db, alice, title="old", created_at=base)
-    conversations.set_archived(app_db, alice, archived["_id"], True)
+    lifecycle.set_archived(app_db, alice, archived["_id"], True)
     bob = conversations.create(app_db, Scope.for_user("bob"), title="bob's")
     return {"active": [c["_id"] for c in made], "archived": archived["_id"], "bob": bob["_id"]}
 
@@ -122,7 +122,7 @@ def test_archived_chat_can_still_be_renamed_but_deleted_cannot(client, auth, app
         f"/chat/rename/{chats['archived']}", json={"title": "kept"}, headers=auth("alice")
     )
     assert renamed.status_code == 200
-    conversations.soft_delete(app_db, Scope.for_user("alice"), chats["active"][0])
+    deletion.soft_delete(app_db, Scope.for_user("alice"), chats["active"][0])
     gone = client.delete(f"/chat/archive/{chats['active'][0]}", headers=auth("alice"))
     chat_error(gone, 404)
 
@@ -141,7 +141,7 @@ def test_every_route_needs_a_token(client, method, path):
 def test_store_failure_is_a_500_in_chat_shape(client, auth, app, monkeypatch):
     from pymongo.errors import OperationFailure
 
-    from app.core import conversations as core
+    from app.core import listing as core
 
     def broken(*args, **kwargs):
         raise OperationFailure("Database connection failed")

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.core import conversations
+from app.core import conversations, deletion, lifecycle
 from app.core.clock import utcnow
 
 from .conftest import ALICE, assert_librechat_error
@@ -61,9 +61,9 @@ def test_list_filters_archived_pinned_tags_and_search(client, as_alice, convo, a
     tagged = convo(title="Budget", tags=["work", "money"])
     pinned = convo(title="Pinned", pinned=True, tags=["home"])
     archived = convo(title="Old")
-    conversations.set_archived(app_db, ALICE, archived["_id"], True)
+    lifecycle.set_archived(app_db, ALICE, archived["_id"], True)
     deleted = convo(title="Gone")
-    conversations.soft_delete(app_db, ALICE, deleted["_id"])
+    deletion.soft_delete(app_db, ALICE, deleted["_id"])
     convo(title="Bob's", scope=conversations.Scope.for_user("bob"))
 
     def ids(query=""):
@@ -197,13 +197,16 @@ def test_cursor_walk_has_no_duplicates_or_gaps_while_updating(
 # --- changing ---------------------------------------------------------------------------
 
 
-def test_update_title_trims_and_cuts(client, as_alice, convo):
+def test_update_title_trims_and_refuses_titles_over_the_cap(client, as_alice, convo):
     created = convo()
-    body = {"arg": {"conversationId": created["_id"], "title": "  " + "t" * 2000 + " "}}
+    body = {"arg": {"conversationId": created["_id"], "title": "  " + "t" * 1020 + " "}}
     response = client.post("/api/convos/update", json=body, headers=as_alice)
     assert response.status_code == 200
-    assert response.json["title"] == "t" * 1024
+    assert response.json["title"] == "t" * 1020
     assert response.json["conversationId"] == created["_id"]
+    body = {"arg": {"conversationId": created["_id"], "title": "t" * 2000}}
+    refused = client.post("/api/convos/update", json=body, headers=as_alice)
+    assert_librechat_error(refused, 400, "arg.title: Longer than maximum length 1024.")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations
+from app.core import listing
 from tests import trees
 from tests.core.test_forking import EXPECTED
 
@@ -78,7 +78,7 @@ def test_fork_errors_create_nothing(client, as_alice, tree, app_db, change, stat
 def test_fork_of_another_users_conversation_is_403(client, as_bob, tree, app_db):
     response = post_fork(client, as_bob, tree, "directPath", False)
     assert_librechat_error(response, 403, "You don't have access to this conversation")
-    assert conversations.count(app_db, BOB) == 0
+    assert listing.list_offset(app_db, BOB).total == 0
 
 
 def test_duplicate_copies_all_branches(client, as_alice, tree):

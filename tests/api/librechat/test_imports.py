@@ -37,8 +37,30 @@ def test_import_answers_201_with_counts(client, auth, app_db):
         "conversations": 2,
         "messages": 8,
         "skipped": 0,
+        "rejected": [],
     }
     assert app_db.conversations.count_documents({"user_id": "alice"}) == 2
+
+
+def test_malformed_conversations_are_reported_the_rest_imported(client, auth, app_db):
+    broken = samples.chatgpt_browsing()
+    broken["mapping"] = ["not", "a", "mapping"]
+    body = json.dumps([samples.chatgpt_coding(), broken]).encode()
+    response = upload(client, auth("alice"), body)
+    assert response.status_code == 201
+    assert (response.json["conversations"], response.json["messages"]) == (1, 5)
+    assert response.json["rejected"] == [
+        {
+            "index": 2,
+            "title": "Bird photo",
+            "id": "chatgpt-conv-2",
+            "reason": "conversation 2 (\"Bird photo\"): field 'mapping' must be an object",
+        }
+    ]
+    strict = upload(client, auth("bob"), body, query="?strict=true")
+    assert strict.status_code == 400
+    assert "field 'mapping' must be an object" in strict.json["error"]
+    assert app_db.conversations.count_documents({"user_id": "bob"}) == 0
 
 
 def test_chatgpt_zip_upload(client, auth, app_db):
@@ -69,6 +91,7 @@ def test_missing_file_is_a_librechat_400(client, auth):
         (b'{"hello": "world"}', 400, "unrecognised file format"),
         (b'[{"mapping": {"a": ', 400, "not valid JSON"),
         (b'[{"title": "x", "mapping": []}]', 400, "conversation 1 (\"x\"): field 'mapping'"),
+        (b"[" * 20_000 + b"]" * 20_000, 400, "more than 2000 levels deep"),
     ],
 )
 def test_bad_files_get_their_status_in_librechat_shape(

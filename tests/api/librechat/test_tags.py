@@ -1,4 +1,4 @@
-"""Scenario: /api/tags in seed 002's form and LibreChat's, with counts that never drift."""
+"""Scenario: /api/tags in the documented form and LibreChat's own, with counts that never drift."""
 
 import pytest
 

@@ -1,10 +1,10 @@
-"""/v1/conversations/stats: seed 001's exact shape, figures checked against hand counts."""
+"""/v1/conversations/stats: the exact shape, figures checked against hand counts."""
 
 from datetime import datetime
 
 import pytest
 
-from app.core import conversations, messages
+from app.core import conversations, lifecycle, messages
 from app.core.scope import Scope
 from tests.api.v1.conftest import platform_error
 
@@ -70,7 +70,7 @@ def seeded(app_db):
                 ),
             )
         if status != "active":
-            conversations.set_status(app_db, alice, conv["_id"], status)
+            lifecycle.set_status(app_db, alice, conv["_id"], status)
     bob_conv = conversations.create(app_db, bob, title="b", source="playground", created_at=at(15))
     messages.append(
         app_db,

@@ -60,6 +60,35 @@ def test_v1_import_reports_in_data(client, auth):
     assert data["batch_id"]
 
 
+def test_v1_import_reports_rejected_conversations(client, auth, app_db):
+    document = samples.claude_export()
+    document[1]["chat_messages"][1]["sender"] = "robot"
+    response = upload(client, auth("alice"), json.dumps(document).encode())
+    assert response.status_code == 201
+    data = response.json["data"]
+    assert (data["conversations"], data["messages"]) == (1, 3)
+    assert data["rejected"] == [
+        {
+            "index": 2,
+            "title": "",
+            "id": "cl-2",
+            "reason": "conversation 2: message 2: field 'sender' must be 'human' or 'assistant'",
+        }
+    ]
+    strict = upload(client, auth("bob"), json.dumps(document).encode(), query="?strict=true")
+    assert strict.status_code == 400
+    assert strict.json["error"]["message"].startswith("conversation 2: message 2")
+
+
+def test_v1_import_of_a_file_whose_conversations_all_fail_lists_them(client, auth):
+    document = samples.claude_export()
+    for conversation in document:
+        conversation["chat_messages"] = "none"
+    response = upload(client, auth("alice"), json.dumps(document).encode())
+    assert response.status_code == 400
+    assert [r["index"] for r in response.json["error"]["details"]] == [1, 2]
+
+
 def test_v1_import_errors_take_the_platform_shape(client, auth):
     response = upload(client, auth("alice"), b"not json at all")
     assert response.status_code == 415
@@ -72,6 +101,14 @@ def test_v1_import_errors_take_the_platform_shape(client, auth):
     )
     assert missing.status_code == 422
     assert missing.json["error"]["message"] == "file is required"
+
+
+def test_v1_import_of_a_deeply_nested_file_is_a_400_naming_the_limit(client, auth, app_db):
+    response = upload(client, auth("alice"), b'{"a":' * 100_000 + b"1" + b"}" * 100_000)
+    assert response.status_code == 400
+    assert response.json["error"]["type"] == "invalid_request"
+    assert "more than 2000 levels deep" in response.json["error"]["message"]
+    assert app_db.conversations.count_documents({}) == 0
 
 
 def test_export_one_conversation_as_a_download(client, auth, history):
@@ -170,6 +207,7 @@ def test_erasure_is_admin_only(client, auth, history, app_db):
     assert app_db.conversations.count_documents({"user_id": "alice"}) == 2
 
 
+@pytest.mark.own_app  # adds routes
 def test_static_export_paths_are_not_shadowed_by_id_routes(app, client, auth, history):
     """Catch-all ``<id>`` routes (as other route groups add) must not swallow ours."""
     app.add_url_rule("/v1/conversations/<a>/<b>/<c>", "catch3", lambda a, b, c: "shadowed")

@@ -1,28 +1,17 @@
-"""Core conversations beyond the basics: status moves, patch, offsets, counted pages, deletes."""
+"""Core conversations through their life: new documents, updates, status moves, patch, deletes."""
 
 from datetime import timedelta
 
 import pytest
 
-from app.core import conversations, messages
+from app.core import conversations, deletion, lifecycle, messages, validation
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, NotOwned
-from app.core.pagination import Sort
+from app.core.errors import Conflict, Invalid, NotFound, NotOwned
 from app.core.scope import Scope
+from tests.builders import titled
 
 New = messages.NewMessage
 ADMIN = Scope.for_admin("root")
-
-
-def titled(db, scope, *titles, **options):
-    """Conversations with these titles, created a minute apart (oldest first)."""
-    base = utcnow() - timedelta(days=1)
-    return [
-        conversations.create(db, scope, title=t, created_at=base + timedelta(minutes=i), **options)[
-            "_id"
-        ]
-        for i, t in enumerate(titles)
-    ]
 
 
 def status_of(db, scope, conversation_id):
@@ -67,19 +56,19 @@ def test_new_document_rejects_bad_ids(alice, conversation_id):
 @pytest.mark.parametrize("tags", ["ai", [1], [f"t{i}" for i in range(101)], ["x" * 129]])
 def test_bad_tags_are_invalid(alice, tags):
     with pytest.raises(Invalid):
-        conversations.clean_tags(tags)
+        validation.clean_tags(tags)
 
 
 def test_clean_tags_accepts_the_limits():
     names = [f"t{i}" for i in range(100)]
-    assert conversations.clean_tags(names) == names
-    assert conversations.clean_tags(("x" * 128,)) == ["x" * 128]
+    assert validation.clean_tags(names) == names
+    assert validation.clean_tags(("x" * 128,)) == ["x" * 128]
 
 
 def test_metadata_patch_must_be_an_object():
     with pytest.raises(Invalid):
-        conversations.merge_metadata({"a": 1}, ["a"])
-    assert conversations.merge_metadata({"a": 1}, {"missing": None}) == {"a": 1}
+        validation.merge_metadata({"a": 1}, ["a"])
+    assert validation.merge_metadata({"a": 1}, {"missing": None}) == {"a": 1}
 
 
 # --- get / update --------------------------------------------------------------------------
@@ -87,7 +76,7 @@ def test_metadata_patch_must_be_an_object():
 
 def test_get_live_refuses_soft_deleted_but_get_returns_it(db, alice):
     conv = conversations.create(db, alice)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     assert conversations.get(db, alice, conv["_id"])["status"] == "deleted"
     with pytest.raises(NotFound):
         conversations.get_live(db, alice, conv["_id"])
@@ -129,11 +118,11 @@ def test_update_of_another_users_conversation_is_not_owned(db, alice, bob):
 
 def test_set_status_moves_between_every_state(db, alice):
     conv = conversations.create(db, alice)
-    archived = conversations.set_status(db, alice, conv["_id"], "archived")
+    archived = lifecycle.set_status(db, alice, conv["_id"], "archived")
     assert archived["status"] == "archived" and archived["archived_at"] is not None
-    deleted = conversations.set_status(db, alice, conv["_id"], "deleted")
+    deleted = lifecycle.set_status(db, alice, conv["_id"], "deleted")
     assert deleted["status"] == "deleted" and deleted["deleted_at"] is not None
-    active = conversations.set_status(db, alice, conv["_id"], "active")
+    active = lifecycle.set_status(db, alice, conv["_id"], "active")
     assert (active["status"], active["deleted_at"], active["archived_at"]) == (
         "active",
         None,
@@ -144,30 +133,30 @@ def test_set_status_moves_between_every_state(db, alice):
 def test_set_status_rejects_unknown_states(db, alice):
     conv = conversations.create(db, alice)
     with pytest.raises(Invalid):
-        conversations.set_status(db, alice, conv["_id"], "purged")
+        lifecycle.set_status(db, alice, conv["_id"], "purged")
     assert status_of(db, alice, conv["_id"]) == "active"
 
 
 def test_a_deleted_conversation_cannot_be_archived(db, alice):
     conv = conversations.create(db, alice)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     with pytest.raises(NotFound):
-        conversations.set_status(db, alice, conv["_id"], "archived")
+        lifecycle.set_status(db, alice, conv["_id"], "archived")
     assert status_of(db, alice, conv["_id"]) == "deleted"
 
 
 def test_set_status_on_others_or_missing(db, alice, bob):
     conv = conversations.create(db, alice)
     with pytest.raises(NotOwned):
-        conversations.set_status(db, bob, conv["_id"], "deleted")
+        lifecycle.set_status(db, bob, conv["_id"], "deleted")
     with pytest.raises(NotFound):
-        conversations.set_status(db, alice, "no-such-id", "archived")
+        lifecycle.set_status(db, alice, "no-such-id", "archived")
     assert status_of(db, alice, conv["_id"]) == "active"
 
 
 def test_patch_restores_before_changing_fields(db, alice):
     conv = conversations.create(db, alice, title="old")
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     patched = conversations.patch(db, alice, conv["_id"], status="active", title="back")
     assert (patched["status"], patched["title"]) == ("active", "back")
 
@@ -183,7 +172,7 @@ def test_patch_changes_fields_then_archives_or_deletes(db, alice):
 
 def test_patch_to_the_current_status_keeps_its_timestamp(db, alice):
     conv = conversations.create(db, alice)
-    archived = conversations.set_archived(db, alice, conv["_id"], True)
+    archived = lifecycle.set_archived(db, alice, conv["_id"], True)
     again = conversations.patch(db, alice, conv["_id"], status="archived")
     assert again["archived_at"] == archived["archived_at"]
     assert again["status"] == "archived"
@@ -191,7 +180,7 @@ def test_patch_to_the_current_status_keeps_its_timestamp(db, alice):
 
 def test_patch_of_a_deleted_conversation_without_restore_is_not_found(db, alice):
     conv = conversations.create(db, alice, title="kept")
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     with pytest.raises(NotFound):
         conversations.patch(db, alice, conv["_id"], title="changed")
     assert conversations.get(db, alice, conv["_id"])["title"] == "kept"
@@ -205,90 +194,7 @@ def test_patch_with_an_unknown_status_changes_nothing(db, alice):
     assert (stored["title"], stored["status"]) == ("kept", "active")
 
 
-# --- list_offset ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (101, 0), (10, -1), (10, 100_001)])
-def test_list_offset_bounds(db, alice, limit, offset):
-    with pytest.raises(Invalid):
-        conversations.list_offset(db, alice, limit=limit, offset=offset)
-
-
-def test_list_offset_pages_with_total_and_has_more(db, alice):
-    ids = titled(db, alice, "a", "b", "c", "d", "e")
-    oldest_first = Sort("created_at", "asc")
-    first = conversations.list_offset(db, alice, sort=oldest_first, limit=2)
-    assert [c["_id"] for c in first.items] == ids[:2]
-    assert (first.total, first.limit, first.offset, first.has_more) == (5, 2, 0, True)
-    last = conversations.list_offset(db, alice, sort=oldest_first, limit=2, offset=4)
-    assert [c["_id"] for c in last.items] == ids[4:]
-    assert last.has_more is False
-    beyond = conversations.list_offset(db, alice, sort=oldest_first, limit=2, offset=9)
-    assert (beyond.items, beyond.total, beyond.has_more) == ([], 5, False)
-
-
-def test_list_offset_defaults_to_newest_update_first_and_respects_filters(db, alice, bob):
-    ids = titled(db, alice, "a", "b", "c")
-    conversations.rename(db, alice, ids[0], "touched")  # now the most recently updated
-    conversations.soft_delete(db, alice, ids[1])
-    conversations.create(db, bob)
-    page = conversations.list_offset(db, alice)
-    assert [c["_id"] for c in page.items] == [ids[0], ids[2]]
-    assert page.total == 2
-    deleted = conversations.ListFilter(statuses=("deleted",))
-    assert [c["_id"] for c in conversations.list_offset(db, alice, deleted).items] == [ids[1]]
-
-
-# --- list_counted -------------------------------------------------------------------------
-
-
-def test_list_counted_reports_total_and_how_many_came_before(db, alice):
-    ids = titled(db, alice, *"abcdefg")
-    sort = Sort("created_at", "asc")
-    first = conversations.list_counted(db, alice, sort=sort, limit=3)
-    assert [c["_id"] for c in first.page.items] == ids[:3]
-    assert (first.total, first.before) == (7, 0)
-    second = conversations.list_counted(
-        db, alice, sort=sort, limit=3, cursor=first.page.next_cursor
-    )
-    assert [c["_id"] for c in second.page.items] == ids[3:6]
-    assert (second.total, second.before) == (7, 3)
-    third = conversations.list_counted(
-        db, alice, sort=sort, limit=3, cursor=second.page.next_cursor
-    )
-    assert ([c["_id"] for c in third.page.items], third.before) == (ids[6:], 6)
-    assert third.page.has_more is False
-
-
-def test_list_counted_with_search_counts_only_matches(db, alice):
-    titled(db, alice, "Kubernetes rollout", "Sourdough", "kubernetes costs", "Lisbon")
-    counted = conversations.list_counted(
-        db, alice, search_text="kubernetes", sort=Sort("title", "asc"), limit=1
-    )
-    assert [c["title"] for c in counted.page.items] == ["Kubernetes rollout"]
-    assert (counted.total, counted.before, counted.page.has_more) == (2, 0, True)
-    rest = conversations.list_counted(
-        db,
-        alice,
-        search_text="kubernetes",
-        sort=Sort("title", "asc"),
-        limit=1,
-        cursor=counted.page.next_cursor,
-    )
-    assert [c["title"] for c in rest.page.items] == ["kubernetes costs"]
-    assert (rest.total, rest.before) == (2, 1)
-
-
-def test_list_counted_rejects_a_cursor_of_another_sort(db, alice):
-    titled(db, alice, "a", "b")
-    page = conversations.list_counted(db, alice, sort=Sort("title", "asc"), limit=1)
-    with pytest.raises(Invalid):
-        conversations.list_counted(
-            db, alice, sort=Sort("created_at", "asc"), cursor=page.page.next_cursor
-        )
-
-
-# --- delete / hard_delete_one / archive_all ------------------------------------------------
+# --- soft_delete / hard_delete / archive_all ------------------------------------------------
 
 
 def with_messages(db, scope, n=2, **options):
@@ -298,57 +204,21 @@ def with_messages(db, scope, n=2, **options):
     return conv
 
 
-def test_delete_is_soft_by_default(db, alice):
-    conv = with_messages(db, alice)
-    result = conversations.delete(db, alice, conv["_id"])
-    assert result == {"id": conv["_id"], "status": "deleted", "hard": False, "messages_deleted": 0}
-    assert status_of(db, alice, conv["_id"]) == "deleted"
-    assert db.messages.count_documents({"conversation_id": conv["_id"]}) == 2
-
-
-def test_hard_delete_is_forbidden_to_users(db, alice):
-    conv = with_messages(db, alice)
-    with pytest.raises(Forbidden) as caught:
-        conversations.delete(db, alice, conv["_id"], hard=True)
-    assert not isinstance(caught.value, NotOwned)
-    assert status_of(db, alice, conv["_id"]) == "active"
-    assert db.messages.count_documents({"conversation_id": conv["_id"]}) == 2
-
-
-def test_admin_hard_delete_erases_another_users_conversation(db, alice, bob):
-    conv = with_messages(db, alice, n=3)
-    kept = with_messages(db, bob, n=1)
-    result = conversations.delete(db, ADMIN, conv["_id"], hard=True)
-    assert result == {"id": conv["_id"], "status": "erased", "hard": True, "messages_deleted": 3}
-    assert db.conversations.count_documents({"_id": conv["_id"]}) == 0
-    assert db.messages.count_documents({"conversation_id": conv["_id"]}) == 0
-    assert db.messages.count_documents({"conversation_id": kept["_id"]}) == 1
-
-
-def test_admin_hard_delete_of_a_missing_or_foreign_workspace_conversation(db):
-    elsewhere = conversations.create(db, Scope.for_user("eve", "acme"))
-    with pytest.raises(NotFound):
-        conversations.delete(db, ADMIN, "no-such-id", hard=True)
-    with pytest.raises(NotFound):
-        conversations.delete(db, ADMIN, elsewhere["_id"], hard=True)
-    assert db.conversations.count_documents({"_id": elsewhere["_id"]}) == 1
-
-
 def test_soft_delete_of_another_users_conversation_is_not_owned(db, alice, bob):
     conv = conversations.create(db, alice)
     with pytest.raises(NotOwned):
-        conversations.delete(db, bob, conv["_id"])
+        deletion.soft_delete(db, bob, conv["_id"])
     assert status_of(db, alice, conv["_id"]) == "active"
 
 
 def test_hard_delete_one_erases_any_status_with_what_hangs_off_it(db, alice):
     conv = with_messages(db, alice, n=2)
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     db.summaries.insert_one({"conversation_id": conv["_id"], **alice.query()})
     db.idempotency_keys.insert_one(
         {"_id": "k1", "workspace_id": "default", "user_id": "root", "conversation_id": conv["_id"]}
     )
-    erased = conversations.hard_delete_one(db, alice, conv["_id"])
+    erased = deletion.hard_delete(db, alice, [conv["_id"]], must_exist=True)
     assert (erased.conversations, erased.messages) == (1, 2)
     assert db.summaries.count_documents({}) == 0
     assert db.idempotency_keys.count_documents({}) == 0
@@ -359,47 +229,47 @@ def test_hard_delete_one_erases_any_status_with_what_hangs_off_it(db, alice):
 def test_hard_delete_one_refuses_others_and_missing(db, alice, bob):
     conv = with_messages(db, alice, n=1)
     with pytest.raises(NotOwned):
-        conversations.hard_delete_one(db, bob, conv["_id"])
+        deletion.hard_delete(db, bob, [conv["_id"]], must_exist=True)
     with pytest.raises(NotFound):
-        conversations.hard_delete_one(db, alice, "no-such-id")
+        deletion.hard_delete(db, alice, ["no-such-id"], must_exist=True)
     with pytest.raises(Invalid):
-        conversations.hard_delete_one(db, alice, {"$ne": None})
+        deletion.hard_delete(db, alice, [{"$ne": None}], must_exist=True)
     assert db.messages.count_documents({}) == 1
 
 
 def test_hard_delete_of_nothing_deletes_nothing(db, alice):
-    assert conversations.hard_delete(db, alice, []) == conversations.Deleted(0, 0)
-    assert conversations.hard_delete_all(db, alice) == conversations.Deleted(0, 0)
+    assert deletion.hard_delete(db, alice, []) == deletion.Deleted(0, 0)
+    assert deletion.hard_delete_all(db, alice) == deletion.Deleted(0, 0)
 
 
 def test_archive_all_archives_only_active_conversations_of_the_scope(db, alice, bob):
     active = titled(db, alice, "a", "b")
     archived = conversations.create(db, alice)
-    conversations.set_archived(db, alice, archived["_id"], True)
+    lifecycle.set_archived(db, alice, archived["_id"], True)
     before = conversations.get(db, alice, archived["_id"])["archived_at"]
     deleted = conversations.create(db, alice)
-    conversations.soft_delete(db, alice, deleted["_id"])
+    deletion.soft_delete(db, alice, deleted["_id"])
     bobs = conversations.create(db, bob)
-    assert conversations.archive_all(db, alice) == 2
+    assert lifecycle.archive_all(db, alice) == 2
     assert [status_of(db, alice, i) for i in active] == ["archived", "archived"]
     assert conversations.get(db, alice, archived["_id"])["archived_at"] == before
     assert status_of(db, alice, deleted["_id"]) == "deleted"
     assert status_of(db, bob, bobs["_id"]) == "active"
-    assert conversations.archive_all(db, alice) == 0
+    assert lifecycle.archive_all(db, alice) == 0
 
 
 def test_restore_brings_back_archived_too(db, alice):
     conv = conversations.create(db, alice)
-    conversations.set_archived(db, alice, conv["_id"], True)
-    restored = conversations.restore(db, alice, conv["_id"])
+    lifecycle.set_archived(db, alice, conv["_id"], True)
+    restored = lifecycle.set_status(db, alice, conv["_id"], "active")
     assert (restored["status"], restored["archived_at"]) == ("active", None)
 
 
-def test_remove_tags_of_a_deleted_conversation_is_not_found(db, alice):
+def test_add_tags_to_a_deleted_conversation_is_not_found(db, alice):
     conv = conversations.create(db, alice, tags=["a"])
-    conversations.soft_delete(db, alice, conv["_id"])
+    deletion.soft_delete(db, alice, conv["_id"])
     with pytest.raises(NotFound):
-        conversations.remove_tags(db, alice, conv["_id"], ["a"])
+        conversations.add_tags(db, alice, conv["_id"], ["b"])
     assert conversations.get(db, alice, conv["_id"])["tags"] == ["a"]
 
 

@@ -1,0 +1,97 @@
+"""The dialect blueprint: every HTTP route of Colloquy is declared on one.
+
+A ``DialectBlueprint`` is a flask-smorest ``Blueprint`` that carries the dialect it
+speaks (``Dialect`` in ``errors.py``: URL prefixes, error shape, error wording) and
+a human tag name for Swagger UI. From those, each of its routes
+
+- is authenticated (bearer JWT, ``auth.authenticate``) and documents that 401
+  itself, or, on a ``public`` blueprint, documents that it needs no token;
+- documents its other errors with ``@blp.errors(404, 409)``: the dialect's error
+  schema, the blueprint's wording for each status;
+- is listed in Swagger UI under ``tag`` (blueprints sharing a tag share a section;
+  ``openapi_tags`` lists the sections in registration order, so they group by
+  dialect);
+- reads its JSON body strictly (``bodies.JsonBodyParser``): required, JSON, and
+  refused before parsing when nested deeper than ``BODY_DEPTH_MAX``.
+
+A route module declares ``blp: DialectBlueprint = DialectBlueprint("librechat_share",
+__name__, dialect=LIBRECHAT, tag="LibreChat: share links", url_prefix="/api/share",
+description=…)`` (annotated: its package imports it back, a cycle type checkers cannot
+infer through) and its dialect package lists ``blp`` in ``BLUEPRINTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_smorest import Blueprint
+from flask_smorest.utils import resolve_schema_instance
+
+from .auth import require_auth
+from .bodies import JsonBodyParser
+from .errors import Dialect, register_dialect
+
+
+class DialectBlueprint(Blueprint):
+    """Routes of one dialect under one Swagger UI tag (see the module docstring)."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+    def __init__(
+        self,
+        name: str,
+        import_name: str,
+        *,
+        dialect: Dialect,
+        tag: str,
+        errors: Mapping[int, str] | None = None,
+        public: bool = False,
+        **kwargs,
+    ):
+        super().__init__(name, import_name, **kwargs)
+        self.dialect = dialect
+        self.tag = tag
+        self.error_descriptions = {**dialect.error_descriptions, **(errors or {})}
+        self.public = public
+        register_dialect(dialect)
+        if not public:
+            require_auth(self)
+        self._prepare_doc_cbks.insert(0, self._prepare_auth_doc)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, *args, tags=None, **options):
+        """Tag every route with the blueprint's tag unless it names its own."""
+        tags = [self.tag] if tags is None else tags
+        super().add_url_rule(rule, endpoint, view_func, *args, tags=tags, **options)
+
+    def errors(self, *statuses: int):
+        """Decorator: document ``statuses`` in the dialect's error shape and wording."""
+
+        def decorate(view):
+            for status in statuses:
+                view = self.alt_response(status, **self._error_doc(status))(view)
+            return view
+
+        return decorate
+
+    def _error_doc(self, status: int) -> dict:
+        return {"schema": self.dialect.error_schema, "description": self.error_descriptions[status]}
+
+    def _prepare_auth_doc(self, doc: dict, doc_info: dict, **kwargs) -> dict:
+        """A flask-smorest doc callback: 401 on authenticated routes, no security on public."""
+        if self.public:
+            doc["security"] = []
+            return doc
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        if not any(str(status) == "401" for status in responses):
+            unauthorized = self._error_doc(401)
+            unauthorized["schema"] = resolve_schema_instance(unauthorized["schema"])
+            responses[401] = [{**unauthorized, "content_type": None}]  # as alt_response stores
+        return doc
+
+
+def openapi_tags(blueprints) -> list[dict]:
+    """Swagger UI's sections: each blueprint's tag once, in order, with its description."""
+    tags: dict[str, str] = {}
+    for blueprint in blueprints:
+        tags.setdefault(blueprint.tag, blueprint.description)
+    return [{"name": name, "description": description} for name, description in tags.items()]

@@ -1,0 +1,50 @@
+"""``GET /v1/conversations/search``: full-text search with every list filter.
+
+Static path: werkzeug ranks it above ``/<conversation_id>``, so it is never read
+as a conversation id.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ...core import listing
+from ...extensions import mongo
+from ..blueprint import DialectBlueprint
+from ..errors import PLATFORM
+from .conversations import page_body, scope_for
+from .schemas.search import SearchPageSchema, SearchQuerySchema
+
+blp: DialectBlueprint = DialectBlueprint(
+    "v1_search",
+    __name__,
+    dialect=PLATFORM,
+    tag="Platform: search",
+    url_prefix="/v1/conversations",
+    description="Platform API: search conversations by title and message text.",
+)
+
+
+@blp.route("/search")
+@blp.arguments(SearchQuerySchema, location="query")
+@blp.response(200, SearchPageSchema)
+@blp.errors(400, 403, 422)
+@blp.alt_response(503, description="`SEARCH_BACKEND=text` on the embedded store.")
+def search_conversations(args):
+    """Full-text search over titles and message text, with every list filter.
+
+    Each result carries `matched_fields` (`title`, `messages`). The default backend
+    matches the text literally and case-insensitively; `SEARCH_BACKEND=text` uses
+    MongoDB text indexes (whole words, stemmed; real server only).
+    """
+    page = listing.search_page(
+        mongo.db,
+        scope_for(args),
+        args["q"],
+        args["selection"],
+        sort=args["sort"],
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+        backend=current_app.config["SEARCH_BACKEND"],
+    )
+    return page_body(page)
