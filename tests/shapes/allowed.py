@@ -65,6 +65,16 @@ ALLOWED: tuple[Rule, ...] = (
         None,
         "Bounded by one conversation's (or the listed conversations') summaries.",
     ),
+    *(
+        Rule(
+            collection,
+            ("workspace_id", "user_id", "conversation_id"),
+            frozenset({"import_batch"}),
+            f"Rolling back an import part-way: the listed conversations' {collection} "
+            "that carry the batch id.",
+        )
+        for collection in ("messages", "summaries")
+    ),
     Rule(
         "idempotency_keys",
         ("workspace_id",),
