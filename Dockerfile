@@ -14,6 +14,8 @@ RUN pip install .
 
 COPY wsgi.py gunicorn.conf.py buffering_worker.py ./
 COPY scripts ./scripts
+# the embedded store's data (only without MONGO_URI); mount a volume here to keep it
+RUN install -d -o colloquy /srv/colloquy/data
 
 USER colloquy
 EXPOSE 8000

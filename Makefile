@@ -47,9 +47,9 @@ seed: $(STAMP)
 token: $(STAMP)
 	$(BIN)/flask --app wsgi create-token $(or $(USER_ID),alice)
 
-## Benchmarks (figures as ratios against an in-run baseline).
+## Benchmarks (figures as ratios against an in-run baseline; docs/performance.md).
 bench: $(TEST_STAMP)
-	for script in scripts/bench/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in scripts/bench/*_bench.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage htmlcov

@@ -37,8 +37,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 if embedded and workers > 1:
     print(
-        f"warning: GUNICORN_WORKERS={workers} with the embedded store gives each worker "
-        "its own separate data; use a real MONGO_URI for several workers.",
+        f"warning: GUNICORN_WORKERS={workers} with the embedded store: one worker owns its "
+        "data and the others answer 503 (with DATA_DIR=:memory: each has its own); "
+        "use a real MONGO_URI for several workers.",
         file=sys.stderr,
     )
 

@@ -16,6 +16,7 @@ from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.blueprint import openapi_tags
 from .api.docs import DialectErrorsPlugin, register_error_schemas
 from .config import Config
+from .embedded import StoreBusy
 from .extensions import api, jwt, mongo, services
 from .observability import configure_logging, instrument
 
@@ -88,12 +89,19 @@ def _api_description() -> str:
 
 
 def _prepare_store(app: Flask, settings: Config) -> None:
-    """Declare indexes (if the store answers) and, in embedded mode, seed demo data."""
+    """Declare indexes (if the store answers), say where embedded data lives, seed a new one."""
     try:
         mongo.ensure_indexes(app)
+    except StoreBusy as exc:
+        log.error("embedded store not opened: %s", exc)
+        return
     except PyMongoError as exc:
         log.warning("store unreachable at start-up, indexes deferred to /readyz: %s", exc)
         return
+    files = mongo.store(app).files
+    if settings.embedded and not settings.TESTING:
+        cli.announce_embedded_store(files, stream=sys.stderr)
     if settings.seeds_demo_data:
         with app.app_context():
-            cli.seed_demo_and_announce(mongo.db, stream=sys.stderr)
+            fresh = files is None or not files.existed
+            cli.seed_demo_and_announce(mongo.db, stream=sys.stderr, seed=fresh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -12,24 +13,68 @@ from .api.auth import mint_token
 from .core import demo, exports, importers
 from .core.errors import DomainError
 from .core.scope import DEFAULT_WORKSPACE, Scope
+from .embedded import SAVE_INTERVAL_SECONDS, DataFile, StoreBusy
 from .extensions import mongo
 
 
-def seed_demo_and_announce(db, stream=sys.stderr) -> demo.DemoSummary:
-    """Seed the demo data with a progress bar and print ready-to-paste tokens."""
-    summary = demo.seed(
-        db, progress=lambda items: tqdm(items, desc="seeding demo data", unit="conv", file=stream)
-    )
+def announce_embedded_store(files: DataFile | None, stream=sys.stderr) -> None:
+    """Say where the embedded store's data lives, or that it lives in memory only."""
+    if files is None:
+        text = (
+            "Embedded store (mongomock) IN MEMORY ONLY (DATA_DIR=:memory:): "
+            "everything is lost when this process stops."
+        )
+    else:
+        restored = files.restored
+        text = (
+            f"Embedded store (mongomock, inside this process): data in {files.path}, saved "
+            f"within {SAVE_INTERVAL_SECONDS:g} s of a change and at shutdown; restored "
+            f"{restored.get('conversations', 0)} conversations, "
+            f"{restored.get('messages', 0)} messages.\n"
+            f"Reset: stop the server and delete {files.directory}. Fine for a few thousand "
+            "conversations (README: 'The embedded store'); production: MONGO_URI=mongodb://..."
+        )
+    print(f"\n{text}", file=stream, flush=True)
+
+
+def seed_demo_and_announce(db, stream=sys.stderr, seed: bool = True) -> demo.DemoSummary | None:
+    """Seed the demo data (unless ``seed`` is false) and print ready-to-paste tokens."""
+    summary = None
+    if seed:
+        summary = demo.seed(
+            db,
+            progress=lambda items: tqdm(items, desc="seeding demo data", unit="conv", file=stream),
+        )
+        done = f"Seeded {summary.conversations} conversations ({summary.messages} messages)"
+    else:
+        done = "Demo data was seeded on the first start (`flask seed` seeds it afresh)"
     user, admin = demo.DEMO_USERS[0], demo.DEMO_ADMIN
     print(
-        f"\nSeeded {summary.conversations} conversations ({summary.messages} messages) "
-        f"for {', '.join(demo.DEMO_USERS)}.\n"
+        f"\n{done} for {', '.join(demo.DEMO_USERS)}.\n"
         f"Token for {user} (paste into Swagger UI's Authorize):\n  {mint_token(user)}\n"
         f"Admin token:\n  {mint_token(admin, role='admin')}\n",
         file=stream,
         flush=True,
     )
     return summary
+
+
+def on_the_store(command):
+    """A data command: refuse clearly if another process owns the embedded data, and save
+    the embedded data (saying where) when the command is done."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+            saved = mongo.save()
+        except StoreBusy as exc:
+            raise click.ClickException(f"nothing done: {exc}") from exc
+        if saved:
+            click.echo(f"embedded store saved to {saved}")
+        return result
+
+    return run
 
 
 def import_path(
@@ -84,6 +129,7 @@ def register(app: Flask) -> None:
     @click.option(
         "--per-user", type=int, default=16, show_default=True, help="Conversations per demo user."
     )
+    @on_the_store
     def seed(per_user):
         """Replace the demo users' data with fresh demo conversations."""
         mongo.ensure_indexes()
@@ -100,6 +146,7 @@ def register(app: Flask) -> None:
     @click.option("--workspace", default=DEFAULT_WORKSPACE, show_default=True)
     @click.option("--duplicates", is_flag=True, help="Import conversations imported before.")
     @click.option("--strict", is_flag=True, help="One malformed conversation fails the file.")
+    @on_the_store
     def import_command(path, user_id, workspace, duplicates, strict):
         """Import an export file (LibreChat, ChatGPT JSON/ZIP, Claude, Open WebUI,
         chatbot-ui, Colloquy)."""
@@ -123,6 +170,7 @@ def register(app: Flask) -> None:
     @click.option("--out", "path", required=True, type=click.Path(dir_okay=False))
     @click.option("--workspace", default=DEFAULT_WORKSPACE, show_default=True)
     @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="json")
+    @on_the_store
     def export_command(user_id, path, workspace, fmt):
         """Export every conversation, message, summary and tag of a user to a file."""
         total = export_path(mongo.db, Scope.for_user(user_id, workspace), path, fmt)

@@ -88,6 +88,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
 class Config:
     MONGO_URI: str = EMBEDDED_SCHEME + "localhost"
     MONGO_DB: str = "colloquy"
+    DATA_DIR: str | None = None  # embedded store's files; ":memory:" keeps nothing
     JWT_SECRET_KEY: str | None = None
     JWT_PUBLIC_KEY: str | None = None
     JWT_PRIVATE_KEY: str | None = None
@@ -129,6 +130,16 @@ class Config:
     @property
     def embedded(self) -> bool:
         return is_embedded(self.MONGO_URI)
+
+    @property
+    def data_dir(self) -> str | None:
+        """Where the embedded store keeps its data (``None``: memory only, or a real server).
+
+        Default ``data`` (relative to the working directory), except in tests.
+        """
+        if not self.embedded or self.DATA_DIR == ":memory:":
+            return None
+        return self.DATA_DIR or (None if self.TESTING else "data")
 
     @property
     def seeds_demo_data(self) -> bool:

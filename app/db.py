@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from dataclasses import dataclass, field
 
 import mongomock
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, MongoClient
+
+from . import mongomock_speed
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,17 @@ _EMBEDDED_WRITES = (
     "delete_many",
     "bulk_write",
 )
-_embedded_write_lock = threading.RLock()
+
+
+class EmbeddedWrites:
+    """The lock every mongomock write takes, and how many writes it has let through.
+
+    A snapshot of the embedded store (``app.embedded``) holds the lock while it reads,
+    so it sees no half-applied write, and compares counts to know whether to save.
+    """
+
+    lock = threading.RLock()
+    count = 0
 
 
 def _serialise_embedded_writes() -> None:
@@ -52,8 +65,11 @@ def _serialise_embedded_writes() -> None:
 
         @functools.wraps(original)
         def serialised(self, *args, _original=original, **kwargs):
-            with _embedded_write_lock:
-                return _original(self, *args, **kwargs)
+            with EmbeddedWrites.lock:
+                try:
+                    return _original(self, *args, **kwargs)
+                finally:
+                    EmbeddedWrites.count += 1
 
         serialised.serialised = True
         setattr(mongomock.Collection, name, serialised)
@@ -63,6 +79,7 @@ def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
         _serialise_embedded_writes()
+        mongomock_speed.install()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,
@@ -75,122 +92,238 @@ def connect(uri: str):
     )
 
 
-def _scoped(*keys: tuple[str, int], name: str, **options) -> IndexModel:
+@dataclass(frozen=True)
+class Index:
+    """A declared index: its keys, its name, and the queries it serves (for docs/indexes.md)."""
+
+    keys: tuple[tuple[str, int | str], ...]
+    name: str
+    serves: str
+    options: dict = field(default_factory=dict)
+
+    def model(self) -> IndexModel:
+        return IndexModel(list(self.keys), name=self.name, **self.options)
+
+
+def _index(*keys: tuple[str, int | str], name: str, serves: str, **options) -> Index:
+    return Index(tuple(keys), name, serves, options)
+
+
+def _scoped(*keys: tuple[str, int], name: str, serves: str, **options) -> Index:
     """An index led by the scope fields, then ``keys`` (equality, then sort, then _id)."""
-    return IndexModel(
-        [("workspace_id", ASCENDING), ("user_id", ASCENDING), *keys], name=name, **options
+    return _index(
+        ("workspace_id", ASCENDING),
+        ("user_id", ASCENDING),
+        *keys,
+        name=name,
+        serves=serves,
+        **options,
     )
 
 
-# Each index names the query that needs it; docs/indexes.md explains them.
-INDEXES: dict[str, list[IndexModel]] = {
+def _batch_index() -> Index:
+    """Only documents written by an import carry ``import_batch``; only they are indexed."""
+    return _scoped(
+        ("import_batch", ASCENDING),
+        name="scope_import_batch",
+        partialFilterExpression={"import_batch": {"$exists": True}},
+        serves="rolling back a failed import: everything its batch wrote",
+    )
+
+
+# Every query's filter and sort is checked against this table by the test suite
+# (tests/shapes); docs/indexes.md is generated from it.
+DECLARED: dict[str, list[Index]] = {
     "conversations": [
-        # lists sorted by updated_at / created_at / title with a status filter (keyset pages)
         _scoped(
             ("status", ASCENDING),
             ("updated_at", DESCENDING),
             ("_id", DESCENDING),
             name="scope_status_updated",
+            serves="a user's list sorted by `updated_at` with a status filter; keyset cursor "
+            "on `(updated_at, _id)`",
         ),
         _scoped(
             ("status", ASCENDING),
             ("created_at", DESCENDING),
             ("_id", DESCENDING),
             name="scope_status_created",
+            serves="the same sorted by `created_at`; stats over a creation-date range",
         ),
         _scoped(
             ("status", ASCENDING),
             ("title", ASCENDING),
             ("_id", ASCENDING),
             name="scope_status_title",
+            serves="the same sorted by `title`",
         ),
         _scoped(
             ("status", ASCENDING),
             ("archived_at", DESCENDING),
             ("_id", DESCENDING),
             name="scope_status_archived",
+            serves="a user's list by status sorted by `archived_at` (LibreChat's archived list)",
         ),
-        # tag filter and tag counts (aggregation over the user's conversations)
-        _scoped(("tags", ASCENDING), name="scope_tags"),
-        # admin lists across the workspace, and workspace-wide stats
-        IndexModel(
-            [
-                ("workspace_id", ASCENDING),
-                ("status", ASCENDING),
-                ("updated_at", DESCENDING),
-                ("_id", DESCENDING),
-            ],
+        _scoped(
+            ("tags", ASCENDING),
+            name="scope_tags",
+            serves="tag filter; tag counts (`$unwind` + `$group` over a user's conversations)",
+        ),
+        _index(
+            ("workspace_id", ASCENDING),
+            ("status", ASCENDING),
+            ("updated_at", DESCENDING),
+            ("_id", DESCENDING),
             name="workspace_updated",
+            serves="admin lists and stats across every user of a workspace",
         ),
-        # SEARCH_BACKEND=text: word search over titles (workspace-prefixed text index)
-        IndexModel([("workspace_id", ASCENDING), ("title", TEXT)], name="workspace_title_text"),
-        # a user's export streams their conversations in _id order
-        _scoped(("_id", ASCENDING), name="scope_id"),
-        # re-import detection: has this user imported that source conversation before?
+        _index(
+            ("workspace_id", ASCENDING),
+            ("title", TEXT),
+            name="workspace_title_text",
+            serves="`SEARCH_BACKEND=text`: word search over titles (the `workspace_id` prefix "
+            "keeps each search inside one workspace)",
+        ),
+        _scoped(
+            ("_id", ASCENDING),
+            name="scope_id",
+            serves="a user's GDPR export, streamed in `_id` order",
+        ),
         _scoped(
             ("import_source.format", ASCENDING),
             ("import_source.id", ASCENDING),
             name="scope_import_source",
+            serves="import: skip a conversation this user imported before",
         ),
+        _batch_index(),
     ],
     "messages": [
-        # a conversation's messages in order; the unique pair also guards seq
-        IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], name="conversation_seq"),
-        # children of a message (forks, tree walks)
-        IndexModel(
-            [("conversation_id", ASCENDING), ("parent_message_id", ASCENDING)],
-            name="conversation_parent",
+        _index(
+            ("conversation_id", ASCENDING),
+            ("seq", ASCENDING),
+            ("_id", ASCENDING),
+            name="conversation_seq_id",
+            serves="a conversation's messages in append order; message pages (keyset cursor "
+            "on `(seq, _id)`); thread walks; fork and duplicate reads; the first exchange for a "
+            "generated title",
         ),
-        # per-user exports, erasure, search and stats by day
-        _scoped(("created_at", ASCENDING), name="scope_created"),
-        # SEARCH_BACKEND=text: word search over message text
-        IndexModel([("workspace_id", ASCENDING), ("text", TEXT)], name="workspace_text_text"),
+        _index(
+            ("conversation_id", ASCENDING),
+            ("parent_message_id", ASCENDING),
+            name="conversation_parent",
+            serves="children of a message (forks, tree walks)",
+        ),
+        _scoped(
+            ("conversation_id", ASCENDING),
+            ("seq", ASCENDING),
+            name="scope_conversation_seq",
+            serves="a user's export (one cursor over every message, by conversation then "
+            "order); erasing conversations' messages; a user's messages (search over message "
+            "text, activity by day, GDPR erasure)",
+        ),
+        _index(
+            ("workspace_id", ASCENDING),
+            ("text", TEXT),
+            name="workspace_text_text",
+            serves="`SEARCH_BACKEND=text`: word search over message text",
+        ),
+        _batch_index(),
     ],
     "summaries": [
-        IndexModel(
-            [("conversation_id", ASCENDING), ("created_at", ASCENDING)], name="conversation_created"
+        _index(
+            ("conversation_id", ASCENDING),
+            ("created_at", ASCENDING),
+            ("_id", ASCENDING),
+            name="conversation_created_id",
+            serves="a conversation's summaries in order (exports)",
         ),
-        # a conversation's summaries in compaction order; the latest one (compaction, context)
-        IndexModel(
-            [("conversation_id", ASCENDING), ("number", ASCENDING)], name="conversation_number"
+        _scoped(
+            ("conversation_id", ASCENDING),
+            ("created_at", ASCENDING),
+            ("_id", ASCENDING),
+            name="scope_conversation_created",
+            serves="a user's export (one cursor over every summary, by conversation then "
+            "order); erasing conversations' summaries; GDPR erasure",
+        ),
+        _batch_index(),
+        _index(
+            ("conversation_id", ASCENDING),
+            ("number", ASCENDING),
+            name="conversation_number",
+            serves="summaries in compaction order and the latest one (compact, context, "
+            "`/summaries`)",
         ),
     ],
     "idempotency_keys": [
-        # one record per (workspace, user, conversation, key): a duplicate append finds it
         _scoped(
-            ("conversation_id", ASCENDING), ("key", ASCENDING), name="scope_key_unique", unique=True
+            ("conversation_id", ASCENDING),
+            ("key", ASCENDING),
+            name="scope_key_unique",
+            unique=True,
+            serves="one record per `Idempotency-Key`: a retried or concurrent duplicate append "
+            "hits it instead of appending",
         ),
-        # keys are remembered for a day
-        IndexModel([("created_at", ASCENDING)], name="created_ttl", expireAfterSeconds=86_400),
+        _index(
+            ("created_at", ASCENDING),
+            name="created_ttl",
+            expireAfterSeconds=86_400,
+            serves="keys are forgotten after a day (TTL)",
+        ),
     ],
     "shares": [
-        # the public read of a link
-        IndexModel([("share_id", ASCENDING)], name="share_id_unique", unique=True),
-        # one share per conversation and target message; a conversation's link
+        _index(
+            ("share_id", ASCENDING),
+            name="share_id_unique",
+            unique=True,
+            serves="the public read of a shared link",
+        ),
         _scoped(
             ("conversation_id", ASCENDING),
             ("target_message_id", ASCENDING),
             name="scope_conversation_target_unique",
             unique=True,
+            serves="one share per conversation and target message; a conversation's link",
         ),
-        # a user's links sorted by creation or title (keyset pages)
         _scoped(
             ("is_public", ASCENDING),
             ("created_at", DESCENDING),
             ("_id", DESCENDING),
             name="scope_public_created",
+            serves="a user's links newest first (keyset pages)",
         ),
         _scoped(
             ("is_public", ASCENDING),
             ("title", ASCENDING),
             ("_id", ASCENDING),
             name="scope_public_title",
+            serves="a user's links sorted by title (keyset pages)",
+        ),
+        _index(
+            ("workspace_id", ASCENDING),
+            ("conversation_id", ASCENDING),
+            name="workspace_conversation",
+            serves="erasing the links of erased conversations (an admin erases workspace-wide)",
         ),
     ],
     "tags": [
-        _scoped(("tag", ASCENDING), name="scope_tag_unique", unique=True),
-        _scoped(("position", ASCENDING), name="scope_position"),
+        _scoped(
+            ("tag", ASCENDING),
+            name="scope_tag_unique",
+            unique=True,
+            serves="one tag document per user and name; tag rename / delete / lookup",
+        ),
+        _scoped(
+            ("position", ASCENDING),
+            ("tag", ASCENDING),
+            name="scope_position_tag",
+            serves="a user's tags in their chosen order (then by name); shifting positions",
+        ),
+        _batch_index(),
     ],
+}
+
+INDEXES: dict[str, list[IndexModel]] = {
+    collection: [index.model() for index in declared] for collection, declared in DECLARED.items()
 }
 
 

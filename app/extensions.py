@@ -13,6 +13,7 @@ from flask_smorest import Api
 from .core.llm import LlmClient, LlmSettings
 from .core.services import Services
 from .db import connect, ensure_indexes
+from .embedded import DataFile, StoreBusy
 
 
 @dataclass
@@ -20,34 +21,72 @@ class _Store:
     client: object
     db: object
     indexes_ready: bool = False
+    files: DataFile | None = None  # the embedded store's data on disk
+    busy: str | None = None  # why another process owns that data, if it does
+
+    def usable(self) -> _Store:
+        if self.busy:
+            raise StoreBusy(self.busy)
+        return self
 
 
 class Mongo:
-    """The app's database handle: ``mongo.db`` inside a request or app context."""
+    """The app's database handle: ``mongo.db`` inside a request or app context.
+
+    In embedded mode with a data directory (``Config.data_dir``) the data is restored
+    from and saved to disk; if another process owns that directory, every use of the
+    store raises ``StoreBusy`` (a 503, or a clear refusal in the CLI).
+    """
 
     def init_app(self, app: Flask) -> None:
         client = connect(app.config["MONGO_URI"])
-        app.extensions["mongo"] = _Store(client=client, db=client[app.config["MONGO_DB"]])
+        store = _Store(client=client, db=client[app.config["MONGO_DB"]])
+        data_dir = app.config["COLLOQUY_CONFIG"].data_dir
+        if data_dir:
+            try:
+                store.files = DataFile.open(store.db, data_dir)
+            except StoreBusy as exc:
+                store.busy = str(exc)
+        app.extensions["mongo"] = store
 
     @staticmethod
     def _store(app: Flask | None = None) -> _Store:
         return (app or current_app).extensions["mongo"]
 
+    def store(self, app: Flask | None = None) -> _Store:
+        """The app's store (raises ``StoreBusy`` when another process owns its data)."""
+        return self._store(app).usable()
+
     @property
     def db(self):
-        return self._store().db
+        return self.store().db
 
     def ensure_indexes(self, app: Flask | None = None) -> None:
         """Declare the indexes once per process (raises if the store is unreachable)."""
-        store = self._store(app)
+        store = self.store(app)
         if not store.indexes_ready:
             ensure_indexes(store.db)
             store.indexes_ready = True
 
     def ping(self) -> None:
         """Raise if the store cannot be reached within the server-selection timeout."""
-        self._store().client.admin.command("ping")
+        self.store().client.admin.command("ping")
         self.ensure_indexes()
+
+    def save(self, app: Flask | None = None) -> str | None:
+        """Save unsaved embedded data now; the file written (``None``: nothing to write)."""
+        files = self.store(app).files
+        if files is None or not files.unsaved:
+            return None
+        files.save()
+        return str(files.path)
+
+    def close(self, app: Flask | None = None) -> None:
+        """Save and release the embedded data (as at exit), then close the client."""
+        store = self._store(app)
+        if store.files is not None:
+            store.files.close()
+        store.client.close()
 
 
 class CoreServices:

@@ -28,6 +28,8 @@ from app.db import connect, ensure_indexes
 from app.extensions import api, limiter, mongo
 from tests import llm_server
 
+pytest_plugins = ["tests.shapes.plugin"]
+
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI", "mongomock://tests")
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes!"
 

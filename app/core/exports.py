@@ -9,8 +9,10 @@ The format, read back losslessly by ``importers.colloquy``::
 Documents are the stored ones with ``_id`` written as ``id`` and datetimes as
 ISO 8601 (UTC, milliseconds, ``Z``). A user's export is a generator of text
 chunks: conversations and messages are read with cursors and written as they
-are read, so memory stays flat whatever the volume. NDJSON writes one record
-per line instead, each with its ``type``.
+are read, so memory stays flat whatever the volume. It costs a fixed number of
+queries whatever the volume: one cursor each over the user's conversations (by
+``_id``), messages and summaries (by conversation, then order), walked together.
+NDJSON writes one record per line instead, each with its ``type``.
 """
 
 from __future__ import annotations
@@ -127,18 +129,48 @@ def stream_user_export(
     found = db.conversations.find(target.query()).sort([("_id", 1)])
     items = progress(found) if progress else found
     writer = _ndjson_chunks if fmt == "ndjson" else _json_chunks
-    return writer(db, target, items)
+    return writer(db, target, _with_children(db, target, items))
 
 
-def _json_chunks(db, scope: Scope, found: Iterable[dict]) -> Iterator[str]:
+class _Runs:
+    """A cursor sorted by ``conversation_id``, handed out one conversation's run at a time.
+
+    Conversations are asked for in ascending ``_id`` order, the cursor's order, so
+    documents whose conversation is not exported (none should exist) are skipped.
+    """
+
+    def __init__(self, cursor):
+        self.cursor = iter(cursor)
+        self.next = next(self.cursor, None)
+
+    def of(self, conversation_id) -> Iterator[dict]:
+        while self.next is not None and self.next["conversation_id"] < conversation_id:
+            self.next = next(self.cursor, None)
+        while self.next is not None and self.next["conversation_id"] == conversation_id:
+            yield self.next
+            self.next = next(self.cursor, None)
+
+
+def _with_children(db, scope: Scope, found: Iterable[dict]):
+    """Each conversation with the runs of its messages and summaries (read lazily, in order)."""
+    query = scope.query()
+    messages = _Runs(db.messages.find(query).sort([("conversation_id", 1), ("seq", 1)]))
+    summaries = _Runs(
+        db.summaries.find(query).sort([("conversation_id", 1), ("created_at", 1), ("_id", 1)])
+    )
+    for conversation in found:
+        yield conversation, messages.of(conversation["_id"]), summaries.of(conversation["_id"])
+
+
+def _json_chunks(db, scope: Scope, found) -> Iterator[str]:
     opening = _dumps(header(scope.user_id))
     yield opening[:-1] + ',"conversations":['
-    for index, conversation in enumerate(found):
+    for index, (conversation, messages, summaries) in enumerate(found):
         head = _dumps(record(conversation))
         yield ("," if index else "") + head[:-1] + ',"messages":['
-        yield from _joined(_messages(db, conversation))
+        yield from _joined(messages)
         yield '],"summaries":['
-        yield from _joined(_summaries(db, conversation))
+        yield from _joined(summaries)
         yield "]}"
     yield '],"tags":['
     yield from _joined(_tags(db, scope))
@@ -154,13 +186,13 @@ def _tags(db, scope: Scope):
     return db.tags.find(scope.query()).sort([("position", 1), ("tag", 1)])
 
 
-def _ndjson_chunks(db, scope: Scope, found: Iterable[dict]) -> Iterator[str]:
+def _ndjson_chunks(db, scope: Scope, found) -> Iterator[str]:
     yield _dumps({"type": "header", **header(scope.user_id)}) + "\n"
-    for conversation in found:
+    for conversation, messages, summaries in found:
         yield _dumps({"type": "conversation", **record(conversation)}) + "\n"
-        for message in _messages(db, conversation):
+        for message in messages:
             yield _dumps({"type": "message", **record(message)}) + "\n"
-        for summary in _summaries(db, conversation):
+        for summary in summaries:
             yield _dumps({"type": "summary", **record(summary)}) + "\n"
     for tag in _tags(db, scope):
         yield _dumps({"type": "tag", **record(tag)}) + "\n"

@@ -21,6 +21,7 @@ from pymongo import ReturnDocument
 from . import conversations, messages, tokens
 from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
+from .new_message import TEXT_MAX
 from .scope import Scope
 from .validation import check_text
 
@@ -30,15 +31,14 @@ if TYPE_CHECKING:
     Db = Database[dict[str, Any]]
 
 EDITABLE_PARTS = ("text", "think")  # a part keeps its value under the key named by its type
-EDIT_ATTEMPTS = 5
 
 
 def clean_text(text: object) -> str:
     """Message text that can be stored: a string of valid Unicode, not too long."""
     if not isinstance(text, str):
         raise Invalid("text must be a string")
-    if len(text) > messages.TEXT_MAX:
-        raise Invalid(f"text is at most {messages.TEXT_MAX} characters")
+    if len(text) > TEXT_MAX:
+        raise Invalid(f"text is at most {TEXT_MAX} characters")
     return check_text(text, "text")
 
 
@@ -91,27 +91,37 @@ def edit_part(
 ) -> dict:
     """Replace the text of content part ``index``; the message's text follows its parts.
 
-    The write is conditional on the parts being those read, and retried if another
-    edit changed them meanwhile, so concurrent edits of two parts both land.
+    The part is written on its own (``content.<index>``, conditional on it still
+    being that kind of part), so concurrent edits of two parts both land. The
+    message's ``text`` and ``token_count`` are then derived from the parts as
+    stored, conditional on the parts not having changed since: when another edit
+    changed them meanwhile, that edit's own derivation (which reads after it wrote)
+    is the one that lands, so the figures always follow the last edit.
     """
     text = clean_text(text)
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise Invalid("Invalid index")
-    for _ in range(EDIT_ATTEMPTS):
-        conversation, message = live_message(db, scope, conversation_id, message_id)
-        parts = _edited_parts(message.get("content"), index, text)
-        changes = _recounted(conversation, message, messages.text_of(parts))
-        updated = db.messages.find_one_and_update(
-            {"_id": message["_id"], "content": message.get("content")},
-            {"$set": {**changes, "content": parts}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if updated is not None:
-            return updated
-    raise Conflict("The message keeps changing; try again")
+    conversation, message = live_message(db, scope, conversation_id, message_id)
+    kind, edited = _edited_part(message.get("content"), index, text)
+    written = db.messages.find_one_and_update(
+        {"_id": message["_id"], f"content.{index}.type": kind},
+        {"$set": {f"content.{index}": edited}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if written is None:
+        live_message(db, scope, conversation_id, message_id)  # NotFound if deleted meanwhile
+        raise Conflict("The message changed meanwhile; try again")
+    changes = _recounted(conversation, written, messages.text_of(written["content"]))
+    derived = db.messages.find_one_and_update(
+        {"_id": written["_id"], "content": written["content"]},
+        {"$set": changes},
+        return_document=ReturnDocument.AFTER,
+    )
+    return derived or still_there(db.messages.find_one({"_id": written["_id"]}))
 
 
-def _edited_parts(content: object, index: int, text: str) -> list:
+def _edited_part(content: object, index: int, text: str) -> tuple[str, dict]:
+    """The kind of part ``index`` and the part with its text replaced."""
     if not isinstance(content, list) or index >= len(content):
         raise Invalid("Invalid index")
     part = content[index]
@@ -120,10 +130,8 @@ def _edited_parts(content: object, index: int, text: str) -> list:
         raise Invalid("Cannot update non-text content")
     value = part.get(kind)
     if isinstance(value, dict):  # {"value": …, "annotations": …}: keep the annotations
-        edited = {**part, kind: {**value, "value": text}}
-    else:
-        edited = {**part, kind: text}
-    return [*content[:index], edited, *content[index + 1 :]]
+        return kind, {**part, kind: {**value, "value": text}}
+    return kind, {**part, kind: text}
 
 
 def delete(db: Db, scope: Scope, conversation_id: object, message_id: object) -> dict:

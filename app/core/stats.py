@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .errors import Invalid
+from .lifecycle import STATUSES
 from .listing import ListFilter
 from .scope import Scope
 
@@ -26,9 +27,13 @@ def selection(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
 ) -> ListFilter:
-    """What the statistics cover: every status, optionally narrowed."""
+    """What the statistics cover: every status, optionally narrowed.
+
+    The statuses are spelled out (rather than left unconstrained) so that the
+    status-led indexes also bound a creation-date range.
+    """
     return ListFilter(
-        statuses=None,
+        statuses=STATUSES,
         source=source,
         assistant_id=assistant_id,
         created_after=created_after,

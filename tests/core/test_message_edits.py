@@ -5,6 +5,7 @@ import pytest
 from app.core import conversations, deletion, feedback, message_edits, messages, tokens
 from app.core.clock import ROOT_PARENT_ID
 from app.core.errors import Invalid, NotFound, NotOwned
+from app.core.new_message import TEXT_MAX
 from tests.core.test_store import eager_thread_switches  # noqa: F401  (a fixture)
 from tests.threads import run_in_threads
 
@@ -79,7 +80,7 @@ def test_concurrent_edits_of_two_parts_both_land(db, alice):
 def test_bad_edits_change_nothing(db, alice, bob, chat):
     conversation, question, _ = chat
     before = db.messages.find_one({"_id": question["_id"]})
-    for text in (None, 5, "x" * (messages.TEXT_MAX + 1), "\ud800"):
+    for text in (None, 5, "x" * (TEXT_MAX + 1), "\ud800"):
         with pytest.raises(Invalid):
             message_edits.edit_text(db, alice, conversation["_id"], question["_id"], text)
     with pytest.raises(NotOwned):

@@ -59,6 +59,7 @@ def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[S
         **os.environ,
         "BIND": f"127.0.0.1:{port}",
         "SEED_DEMO_DATA": "false",
+        "DATA_DIR": ":memory:",  # unless a test gives one: never the checkout's data/
         "LOG_LEVEL": "WARNING",
         **env,
     }

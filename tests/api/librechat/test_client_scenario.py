@@ -16,8 +16,9 @@ from urllib.parse import quote
 import jwt as pyjwt
 import pytest
 
-from app.core import conversations, messages
+from app.core import appending, conversations, messages
 from app.core.scope import Scope
+from app.extensions import CoreServices
 from tests.conftest import TEST_SECRET
 
 from . import client_schemas as s
@@ -74,22 +75,21 @@ def other(client):
 
 
 @pytest.fixture
-def chat(app_db):
-    """A conversation as LibreChat's server stores one: a question and a streamed answer."""
+def chat(app, app_db):
+    """A conversation as LibreChat's server stores one: a question and a streamed answer,
+    appended as the app appends them (the title follows the first exchange)."""
     scope = Scope.for_user(USER_ID)
+    services = app.extensions[CoreServices.KEY]
 
     def make(question="How do tides work?", answer="The moon pulls the sea.", **options):
         created = conversations.create(app_db, scope, endpoint="openAI", model="gpt-4o", **options)
-        first = messages.append(
-            app_db, scope, created["_id"], messages.NewMessage("user", text=question)
-        )
+        question_message = messages.NewMessage("user", text=question)
+        first = appending.append(app_db, scope, created["_id"], question_message, services)
         parts = [{"type": "text", "text": answer}]
-        second = messages.append(
-            app_db,
-            scope,
-            created["_id"],
-            messages.NewMessage("assistant", content=parts, model="gpt-4o", output_tokens=9),
+        answer_message = messages.NewMessage(
+            "assistant", content=parts, model="gpt-4o", output_tokens=9
         )
+        second = appending.append(app_db, scope, created["_id"], answer_message, services)
         return created["_id"], first["_id"], second["_id"]
 
     return make

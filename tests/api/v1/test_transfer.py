@@ -10,6 +10,8 @@ import urllib.parse
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.core import conversations, messages
 from app.core.messages import NewMessage
@@ -18,11 +20,14 @@ from tests import samples
 
 
 def upload(client, headers, body: bytes, query=""):
+    """POST a file; the multipart body is built in memory (werkzeug's test builder spools
+    bodies over 500 KB to a temporary file it never closes)."""
+    boundary, encoded = encode_multipart({"file": FileStorage(io.BytesIO(body), "export.json")})
     return client.post(
         "/v1/conversations/import" + query,
-        data={"file": (io.BytesIO(body), "export.json")},
+        data=encoded,
         headers=headers,
-        content_type="multipart/form-data",
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
