@@ -19,7 +19,7 @@ blp: DialectBlueprint = DialectBlueprint(
     tag="LibreChat: messages",
     url_prefix="/api/messages",
     description="LibreChat: one message — read, edit (text or one content part), delete, feedback.",
-    errors={409: "The message kept changing under concurrent edits; try again."},
+    errors={409: "The part was replaced under a concurrent change; try again."},
 )
 
 

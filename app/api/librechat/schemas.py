@@ -11,7 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
 from ...core.forking import OPTIONS
-from ...core.limits import SOURCE_MAX, TAG_MAX
+from ...core.limits import ID_MAX, SOURCE_MAX, TAG_MAX
 from ...core.listing import LIST_LIMIT_MAX, ListFilter
 from ...core.pagination import Sort
 from ...core.search import QUERY_MAX
@@ -278,7 +278,7 @@ class TagCreateRequest(TagRequest):
     addToConversation = fields.Boolean(load_default=False)
     conversationId = fields.String(
         allow_none=True,
-        validate=validate.Length(max=200),
+        validate=validate.Length(max=ID_MAX),
         metadata={"description": "Empty when no conversation is open (LibreChat's bookmark form)."},
     )
 

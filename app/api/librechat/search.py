@@ -10,6 +10,7 @@ from ...core import messages, search
 from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
+from ..fields import ID_LENGTH
 from . import LIBRECHAT
 from .schemas import LibreChatMessageSchema, Request
 
@@ -26,11 +27,11 @@ blp: DialectBlueprint = DialectBlueprint(
 
 class LibreChatMessageQuery(Request):
     conversationId = fields.String(
-        validate=validate.Length(1, 200),
+        validate=ID_LENGTH,
         metadata={"description": "Page through this conversation's messages."},
     )
     messageId = fields.String(
-        validate=validate.Length(1, 200),
+        validate=ID_LENGTH,
         metadata={"description": "With `conversationId`: only this message."},
     )
     search = fields.String(

@@ -10,7 +10,7 @@ from ...core import search, shares
 from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
-from ..fields import UtcDateTime
+from ..fields import ID_LENGTH, UtcDateTime
 from ..limits import fork_limits, share_read_limit
 from . import LIBRECHAT
 from .schemas import CopySchema, LibreChatMessageSchema, Request, Wire
@@ -48,7 +48,7 @@ public_blp: DialectBlueprint = DialectBlueprint(
 class ShareCreateRequest(Request):
     targetMessageId = fields.String(
         allow_none=True,
-        validate=validate.Length(1, 200),
+        validate=ID_LENGTH,
         metadata={"description": "Share the messages up to this one's depth (default: all)."},
     )
 
