@@ -12,8 +12,9 @@ from flask_smorest import Api
 
 from .core.llm import LlmClient, LlmSettings
 from .core.services import Services
-from .db import connect, ensure_indexes
+from .db import connect
 from .embedded import DataFile, StoreBusy
+from .indexes import ensure_indexes
 
 
 @dataclass

@@ -24,8 +24,9 @@ from app import create_app
 from app.core import background
 from app.core.scope import Scope
 from app.core.services import Services
-from app.db import connect, ensure_indexes
+from app.db import connect
 from app.extensions import api, limiter, mongo
+from app.indexes import ensure_indexes
 from tests import llm_server
 
 pytest_plugins = ["tests.shapes.plugin"]

@@ -1,7 +1,7 @@
 """The query-shape audit's rules (MongoDB's, simplified), and docs/indexes.md kept current.
 
 The audit itself runs over the whole suite (tests/shapes/plugin.py): every query's
-shape is checked against app/db.py's indexes and the run fails on one no index serves
+shape is checked against app/indexes.py's indexes and the run fails on one no index serves
 that tests/shapes/allowed.py does not explain.
 """
 

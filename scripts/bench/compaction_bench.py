@@ -20,7 +20,8 @@ from app.core.clock import ROOT_PARENT_ID, new_id, utcnow
 from app.core.compaction import CompactionRequest
 from app.core.scope import Scope
 from app.core.summaries import Summariser
-from app.db import connect, ensure_indexes
+from app.db import connect
+from app.indexes import ensure_indexes
 
 MESSAGES = 5_000
 SCOPE = Scope.for_user("bench")

@@ -24,7 +24,7 @@ import pytest
 from nx_27017.handler import NeoSQLiteHandler
 from nx_27017.server import run_server_threaded
 
-import app.db
+import app.indexes
 
 for _name in ("nx_27017", "neosqlite"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
@@ -39,7 +39,7 @@ threading.Thread(
 time.sleep(0.2)
 os.environ["TEST_MONGO_URI"] = f"mongodb://127.0.0.1:{PORT}"
 
-for _models in app.db.INDEXES.values():
+for _models in app.indexes.INDEXES.values():
     _models[:] = [
         pymongo.IndexModel(
             [(k, v) for k, v in m.document["key"].items() if k != "_id"],

@@ -9,7 +9,8 @@ import pytest
 from app.core import conversations, demo, listing, messages
 from app.core.clock import ROOT_PARENT_ID
 from app.core.scope import Scope
-from app.db import connect, ensure_indexes
+from app.db import connect
+from app.indexes import ensure_indexes
 from tests.conftest import TEST_MONGO_URI
 
 FIXED_NOW = datetime(2024, 6, 1, 12, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.db import INDEXES
+from app.indexes import INDEXES
 
 from .allowed import reason_for
 from .planner import CATEGORIES, SERVED, Index, Shape, Verdict, classify

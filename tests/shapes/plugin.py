@@ -61,5 +61,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(f"{row['category']}: {shape}")
             terminalreporter.write_line(f"    {row['detail']} ({', '.join(row['operations'])})")
         terminalreporter.write_line(
-            "Serve them with an index in app/db.py, or explain them in tests/shapes/allowed.py."
+            "Serve them with an index in app/indexes.py, or explain them in "
+            "tests/shapes/allowed.py."
         )
