@@ -14,7 +14,7 @@ import threading
 import mongomock
 from pymongo import MongoClient
 
-from . import mongomock_speed
+from . import mongomock_index
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def connect(uri: str):
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
         _serialise_embedded_writes()
-        mongomock_speed.install()
+        mongomock_index.install()
         return mongomock.MongoClient(tz_aware=False)
     return MongoClient(
         uri,

@@ -20,6 +20,8 @@ import mongomock.collection
 import pymongo.collection
 import pymongo.cursor
 
+from app import mongomock_index
+
 from .planner import Shape, conjunction
 
 # operation -> where its filter is: a positional index and a keyword name
@@ -40,7 +42,8 @@ FILTERED = {
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _APP, _TESTS = os.path.join(_ROOT, "app", ""), os.path.join(_ROOT, "tests", "")
 _SHAPES = os.path.join(_TESTS, "shapes", "")
-_PLUMBING = {os.path.join(_APP, name) for name in ("db.py", "mongomock_speed.py", "embedded.py")}
+_PLUMBING = {os.path.join(_APP, name) for name in ("db.py", "embedded.py")}
+_PLUMBING_PACKAGE = os.path.join(_APP, "mongomock_index", "")
 
 recorded: dict[Shape, set[str]] = defaultdict(set)  # shape -> operations that issued it
 
@@ -85,7 +88,7 @@ def _issued_by_the_app() -> bool:
     frame = sys._getframe(2)
     while frame is not None:
         path = frame.f_code.co_filename
-        if _APP in path and path not in _PLUMBING:
+        if _APP in path and path not in _PLUMBING and _PLUMBING_PACKAGE not in path:
             return True
         if _TESTS in path and _SHAPES not in path:
             return False
@@ -159,9 +162,10 @@ def _wrap_cursor(cls, runs: str, query_of, sort_of) -> None:
 
 
 def install() -> None:
-    """Start recording (once per process)."""
+    """Start recording (once per process), around the embedded store's own patches."""
     if getattr(mongomock.Collection, "_shapes_recorded", False):
         return
+    mongomock_index.install()
     for cls in (mongomock.Collection, pymongo.collection.Collection):
         for operation, (position, keyword) in FILTERED.items():
             _wrap_filtered(cls, operation, position, keyword)

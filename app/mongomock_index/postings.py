@@ -1,0 +1,147 @@
+"""Postings: for each indexed top-level field of a collection, string value -> document keys.
+
+A document posts under a field the field's value when it is a string, and each string
+element when it is an array (multikey), so ``{field: "x"}``, ``{field: {"$in": [...]}}``
+and ``{field: {"$all": [...]}}`` name exactly the documents whose keys are posted under
+"x" (or any, or all, of the strings). A tuple (which mongomock may hold, BSON cannot) is
+posted like an array, and its documents are remembered: mongomock's ``$all`` does not look
+inside a tuple, so ``$all`` on such a field is only a superset there.
+
+A field is indexed the first time a query asks for it, by one pass over the documents;
+from then on every write keeps it current. ``order`` numbers each key in insertion
+order: the collection's natural order, which candidates are returned in.
+
+Everything is guarded by ``lock`` (re-entrant), always taken inside the store's own lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from mongomock.filtering import NOTHING
+
+
+def posted_values(document: dict, field: str) -> frozenset[str]:
+    """The strings ``document`` posts under ``field``."""
+    value = document.get(field, NOTHING)
+    if isinstance(value, str):
+        return frozenset((value,))
+    if isinstance(value, (list, tuple)):
+        return frozenset(element for element in value if isinstance(element, str))
+    return frozenset()
+
+
+class Postings:
+    """The secondary indexes of one collection store."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.fields: dict[str, dict[str, set]] = {}
+        self.tupled: dict[str, set] = {}  # field -> keys whose value is a tuple
+        self.order: dict = {}  # key -> its place in insertion order
+        self._next = 0
+
+    # -- writes ------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        with self.lock:
+            for field in self.fields:
+                self.fields[field], self.tupled[field] = {}, set()
+            self.order = {}
+
+    def add(self, key, document: dict) -> None:
+        with self.lock:
+            if key not in self.order:
+                self.order[key] = self._next
+                self._next += 1
+            for field in self.fields:
+                self._post(field, key, document)
+
+    def remove(self, key, document: dict, forget: bool = True) -> None:
+        with self.lock:
+            for field in self.fields:
+                self._unpost(field, key, document)
+            if forget:
+                self.order.pop(key, None)
+
+    def snapshot(self, document: dict) -> dict[str, tuple]:
+        """What ``document`` posts now, per indexed field (before an in-place change)."""
+        return {field: self._posted(field, document) for field in self.fields}
+
+    def repost(self, key, before: dict[str, tuple], document: dict) -> None:
+        """Move ``key`` from what it posted (``before``) to what ``document`` posts now."""
+        for field in self.fields:
+            old = before.get(field)
+            if old is None:  # indexed while the update ran: from the old or the new document
+                self._purge(field, key)
+                self._post(field, key, document)
+                continue
+            new = self._posted(field, document)
+            if new != old:
+                self._unpost_values(field, key, old)
+                self._post_values(field, key, new)
+
+    # -- reads -------------------------------------------------------------------------
+
+    def keys(self, field: str, values: Iterable[str], documents: dict) -> set:
+        """Keys posted under any of ``values`` (the field indexed first if it is not)."""
+        postings = self._field(field, documents)
+        found: set = set()
+        for value in values:
+            found.update(postings.get(value, ()))
+        return found
+
+    def all_keys(self, field: str, values: list[str], documents: dict) -> set:
+        """Keys posted under every one of ``values``."""
+        postings = self._field(field, documents)
+        lists = sorted((postings.get(value, set()) for value in set(values)), key=len)
+        return set(lists[0]).intersection(*lists[1:])
+
+    def has_tuples(self, field: str) -> bool:
+        return bool(self.tupled.get(field))
+
+    def in_order(self, keys: set) -> list:
+        return sorted(keys, key=self.order.__getitem__)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _field(self, field: str, documents: dict) -> dict[str, set]:
+        if field not in self.fields:
+            self.fields[field], self.tupled[field] = {}, set()
+            for key, document in documents.items():
+                self._post(field, key, document)
+        return self.fields[field]
+
+    def _posted(self, field: str, document: dict) -> tuple:
+        return posted_values(document, field), isinstance(document.get(field), tuple)
+
+    def _purge(self, field: str, key) -> None:
+        postings = self.fields[field]
+        for value in [v for v, keys in postings.items() if key in keys]:
+            self._unpost_values(field, key, ((value,), False))
+
+    def _post(self, field: str, key, document: dict) -> None:
+        self._post_values(field, key, self._posted(field, document))
+
+    def _unpost(self, field: str, key, document: dict) -> None:
+        self._unpost_values(field, key, self._posted(field, document))
+
+    def _post_values(self, field: str, key, posted: tuple) -> None:
+        values, is_tuple = posted
+        postings = self.fields[field]
+        for value in values:
+            postings.setdefault(value, set()).add(key)
+        if is_tuple:
+            self.tupled[field].add(key)
+
+    def _unpost_values(self, field: str, key, posted: tuple) -> None:
+        values, _ = posted
+        postings = self.fields[field]
+        for value in values:
+            keys = postings.get(value)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del postings[value]
+        self.tupled[field].discard(key)
