@@ -84,8 +84,10 @@ DECLARED: dict[str, list[Index]] = {
         ),
         _scoped(
             ("tags", ASCENDING),
+            ("status", ASCENDING),
             name="scope_tags",
-            serves="tag filter; tag counts (`$unwind` + `$group` over a user's conversations)",
+            serves="tag filter; tag counts (the user's tags by `distinct`, then a count per tag "
+            "of the conversations not deleted)",
         ),
         _index(
             ("workspace_id", ASCENDING),

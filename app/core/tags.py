@@ -1,12 +1,13 @@
 """Conversation tags: per-user tag documents, counts computed from conversations.
 
 A tag document (``tag``, ``description``, ``position``, ``created_at``) holds
-what the user chose about a tag; how many conversations carry it is always an
-aggregation over the user's conversations (``$unwind`` + ``$group``), never a
-stored counter, so deleting, forking, duplicating or importing cannot make a
-count stale or negative. Tags found on conversations without a document (set
-through another dialect or an import) get one when tags are listed, after the
-others, so every listed tag has an id, a position and its dates.
+what the user chose about a tag; how many conversations carry it is always
+counted from the user's conversations (the tags they carry, then a count per tag,
+each bounded by the ``scope_tags`` index), never a stored counter, so deleting,
+forking, duplicating or importing cannot make a count stale or negative. Tags
+found on conversations without a document (set through another dialect or an
+import) get one when tags are listed, after the others, so every listed tag has an
+id, a position and its dates.
 
 A rename rewrites the tag in each conversation with one pipeline update, which
 MongoDB applies atomically per document, so a tag added to a conversation
@@ -49,14 +50,15 @@ def _description(description: object) -> str | None:
 
 
 def counts(db, scope: Scope) -> dict[str, int]:
-    """How many of the user's (not deleted) conversations carry each tag."""
-    pipeline = [
-        {"$match": {**scope.query(), "status": {"$in": list(COUNTED_STATUSES)}}},
-        {"$unwind": "$tags"},
-        {"$group": {"_id": "$tags", "count": {"$sum": 1}}},
-        {"$sort": {"_id": 1}},
-    ]
-    return {row["_id"]: row["count"] for row in db.conversations.aggregate(pipeline)}
+    """How many of the user's (not deleted) conversations carry each tag, by name.
+
+    The names come from ``distinct`` and each count from ``count_documents``: both
+    are index reads, where an ``$unwind`` + ``$group`` would copy every conversation.
+    """
+    counted = {**scope.query(), "status": {"$in": list(COUNTED_STATUSES)}}
+    names = sorted(t for t in db.conversations.distinct("tags", counted) if isinstance(t, str))
+    tally = {name: db.conversations.count_documents({**counted, "tags": name}) for name in names}
+    return {name: count for name, count in tally.items() if count}
 
 
 def list_tags(db, scope: Scope) -> list[dict]:

@@ -13,6 +13,7 @@ keeps mongomock's answers exactly and makes them cost what an indexed store's do
 - ``ordering``: sorts with native keys that order as mongomock's BSON comparison does.
 - ``reads`` and ``patches``: candidates in natural order, sorted before they are tested
   or copied, and only a cursor's window copied.
+- ``aggregation``: pipelines copy only what they read; ``$group`` sorts natively.
 - ``membership``: long ``$in`` lists hashed once.
 
 The equivalence with plain mongomock is checked by ``tests/core/test_mongomock_index.py``
@@ -24,12 +25,13 @@ from __future__ import annotations
 import mongomock
 import mongomock.collection
 
-from . import membership, patches, writes
+from . import aggregation, membership, patches, writes
 
 
 def install() -> None:
     """Patch mongomock once per process (idempotent)."""
     membership.install()
+    aggregation.install()
     writes.install()
     collection, cursor = mongomock.Collection, mongomock.collection.Cursor
     if getattr(cursor._compute_results, "windowed", False):
@@ -37,7 +39,7 @@ def install() -> None:
     collection._iter_documents = patches.iter_documents
     collection._get_dataset = patches.get_dataset
     collection.find_one = patches.find_one
-    collection.aggregate = patches.matched_first(collection.aggregate)
+    collection.aggregate = aggregation.matched_first(collection.aggregate)
     collection._apply_update_document = writes.reposting(collection._apply_update_document)
     collection._apply_update_pipeline = writes.reposting(collection._apply_update_pipeline)
     cursor._compute_results = patches.windowed(cursor._compute_results)

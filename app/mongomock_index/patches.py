@@ -2,14 +2,12 @@
 
 - ``Collection._iter_documents`` (every find, count, update, delete, uniqueness check):
   the candidates of ``reads.candidates``, tested against what is left of the filter.
-- ``Collection._get_dataset``: sorted before anything is copied.
+- ``Collection._get_dataset``: sorted before anything is copied (``copying``).
 - ``Cursor._compute_results`` for a cursor with a limit: only its window is sorted out,
   tested and copied (mongomock copied every match first); the window is kept, so
   reading n documents costs n, not n² (mongomock re-sliced its results at each one).
 - ``Collection.find_one`` reads a window of one.
 - ``Cursor.distinct`` reads the stored documents instead of copies of them.
-- ``Collection.aggregate`` starting with ``$match``: only the matching documents are
-  copied into the pipeline (mongomock copied the whole collection).
 """
 
 from __future__ import annotations
@@ -18,10 +16,10 @@ import copy
 import functools
 from collections.abc import Mapping
 
-from mongomock import aggregate, filtering, helpers
+from mongomock import filtering, helpers
 from mongomock.filtering import NOTHING
 
-from . import reads
+from . import copying, reads
 
 
 def iter_documents(self, filter):
@@ -33,8 +31,9 @@ def iter_documents(self, filter):
 
 
 def get_dataset(self, spec, sort, fields, as_class):
+    copy_of = copying.copier(self, fields, as_class)
     for document in reads.matching(self, spec, sort):
-        yield self._copy_only_fields(document, fields, as_class)
+        yield copy_of(document)
 
 
 def windowed(compute):
@@ -83,28 +82,23 @@ def reading_stored(distinct):
         plain = not session and isinstance(key, str) and self._projection is None
         if not plain or self.collection.codec_options.tz_aware:
             return distinct(self, key, session)
-        unique = set()
-        for document in reads.matching(self.collection, self._spec, None):
-            for values in filtering.iter_key_candidates(key, document):
-                if values is NOTHING:
-                    continue
-                for value in values if isinstance(values, (tuple, list)) else [values]:
-                    unique.add(helpers.hashdict(value) if isinstance(value, dict) else value)
-        found = [dict(v) if isinstance(v, helpers.hashdict) else v for v in unique]
-        return copy.deepcopy(found)
+        posted = reads.stored_values(self.collection, self._spec, key)
+        if posted is None:
+            return _distinct(reads.matching(self.collection, self._spec, None), key)
+        strings, others = posted
+        return list(dict.fromkeys([*strings, *_distinct(others, key)]))
 
     return stored_distinct
 
 
-def matched_first(original):
-    """``Collection.aggregate`` that copies only what a leading ``$match`` lets through."""
-
-    @functools.wraps(original)
-    def aggregate_matched(self, pipeline, session=None, **kwargs):
-        first = pipeline[0] if isinstance(pipeline, list) and pipeline else None
-        if not isinstance(first, dict) or list(first) != ["$match"] or session:
-            return original(self, pipeline, session, **kwargs)
-        matched = list(self.find(first["$match"]))
-        return aggregate.process_pipeline(matched, self.database, pipeline[1:], session)
-
-    return aggregate_matched
+def _distinct(documents, key: str) -> list:
+    """mongomock's ``Cursor.distinct`` over ``documents`` (what it finds is copied)."""
+    unique = set()
+    for document in documents:
+        for values in filtering.iter_key_candidates(key, document):
+            if values is NOTHING:
+                continue
+            for value in values if isinstance(values, (tuple, list)) else [values]:
+                unique.add(helpers.hashdict(value) if isinstance(value, dict) else value)
+    found = [dict(v) if isinstance(v, helpers.hashdict) else v for v in unique]
+    return copy.deepcopy(found)

@@ -3,9 +3,10 @@
 A document posts under a field the field's value when it is a string, and each string
 element when it is an array (multikey), so ``{field: "x"}``, ``{field: {"$in": [...]}}``
 and ``{field: {"$all": [...]}}`` name exactly the documents whose keys are posted under
-"x" (or any, or all, of the strings). A tuple (which mongomock may hold, BSON cannot) is
-posted like an array, and its documents are remembered: mongomock's ``$all`` does not look
-inside a tuple, so ``$all`` on such a field is only a superset there.
+"x" (or any, or all, of the strings). Two kinds of documents are remembered per field:
+those holding a tuple (which mongomock may hold, BSON cannot; posted like an array, but
+mongomock's ``$all`` does not look inside a tuple, so there ``$all`` is only a superset),
+and those holding a value that is not all strings (``distinct`` must read those).
 
 A field is indexed the first time a query asks for it, by one pass over the documents;
 from then on every write keeps it current. ``order`` numbers each key in insertion
@@ -22,14 +23,17 @@ from collections.abc import Iterable
 from mongomock.filtering import NOTHING
 
 
-def posted_values(document: dict, field: str) -> frozenset[str]:
-    """The strings ``document`` posts under ``field``."""
+def posted(document: dict, field: str) -> tuple[frozenset[str], bool, bool]:
+    """The strings ``document`` posts under ``field``, whether its value is a tuple, and
+    whether it holds something other than strings."""
     value = document.get(field, NOTHING)
     if isinstance(value, str):
-        return frozenset((value,))
+        return frozenset((value,)), False, False
     if isinstance(value, (list, tuple)):
-        return frozenset(element for element in value if isinstance(element, str))
-    return frozenset()
+        strings = frozenset(element for element in value if isinstance(element, str))
+        others = any(not isinstance(element, str) for element in value)
+        return strings, isinstance(value, tuple), others
+    return frozenset(), False, value is not NOTHING
 
 
 class Postings:
@@ -39,6 +43,7 @@ class Postings:
         self.lock = threading.RLock()
         self.fields: dict[str, dict[str, set]] = {}
         self.tupled: dict[str, set] = {}  # field -> keys whose value is a tuple
+        self.unposted: dict[str, set] = {}  # field -> keys holding more than strings
         self.order: dict = {}  # key -> its place in insertion order
         self._next = 0
 
@@ -47,7 +52,7 @@ class Postings:
     def clear(self) -> None:
         with self.lock:
             for field in self.fields:
-                self.fields[field], self.tupled[field] = {}, set()
+                self._reset(field)
             self.order = {}
 
     def add(self, key, document: dict) -> None:
@@ -67,7 +72,7 @@ class Postings:
 
     def snapshot(self, document: dict) -> dict[str, tuple]:
         """What ``document`` posts now, per indexed field (before an in-place change)."""
-        return {field: self._posted(field, document) for field in self.fields}
+        return {field: posted(document, field) for field in self.fields}
 
     def repost(self, key, before: dict[str, tuple], document: dict) -> None:
         """Move ``key`` from what it posted (``before``) to what ``document`` posts now."""
@@ -77,7 +82,7 @@ class Postings:
                 self._purge(field, key)
                 self._post(field, key, document)
                 continue
-            new = self._posted(field, document)
+            new = posted(document, field)
             if new != old:
                 self._unpost_values(field, key, old)
                 self._post_values(field, key, new)
@@ -101,6 +106,13 @@ class Postings:
     def has_tuples(self, field: str) -> bool:
         return bool(self.tupled.get(field))
 
+    def values_among(self, field: str, keys: set, documents: dict) -> tuple[list[str], set]:
+        """The strings posted under ``field`` by any of ``keys``, and which of ``keys``
+        hold more than strings there (to be read)."""
+        postings = self._field(field, documents)
+        strings = [value for value, posted in postings.items() if not posted.isdisjoint(keys)]
+        return strings, self.unposted[field] & keys
+
     def in_order(self, keys: set) -> list:
         return sorted(keys, key=self.order.__getitem__)
 
@@ -108,35 +120,37 @@ class Postings:
 
     def _field(self, field: str, documents: dict) -> dict[str, set]:
         if field not in self.fields:
-            self.fields[field], self.tupled[field] = {}, set()
+            self._reset(field)
             for key, document in documents.items():
                 self._post(field, key, document)
         return self.fields[field]
 
-    def _posted(self, field: str, document: dict) -> tuple:
-        return posted_values(document, field), isinstance(document.get(field), tuple)
+    def _reset(self, field: str) -> None:
+        self.fields[field], self.tupled[field], self.unposted[field] = {}, set(), set()
 
     def _purge(self, field: str, key) -> None:
         postings = self.fields[field]
         for value in [v for v, keys in postings.items() if key in keys]:
-            self._unpost_values(field, key, ((value,), False))
+            self._unpost_values(field, key, ((value,), False, False))
 
     def _post(self, field: str, key, document: dict) -> None:
-        self._post_values(field, key, self._posted(field, document))
+        self._post_values(field, key, posted(document, field))
 
     def _unpost(self, field: str, key, document: dict) -> None:
-        self._unpost_values(field, key, self._posted(field, document))
+        self._unpost_values(field, key, posted(document, field))
 
     def _post_values(self, field: str, key, posted: tuple) -> None:
-        values, is_tuple = posted
+        values, is_tuple, others = posted
         postings = self.fields[field]
         for value in values:
             postings.setdefault(value, set()).add(key)
         if is_tuple:
             self.tupled[field].add(key)
+        if others:
+            self.unposted[field].add(key)
 
     def _unpost_values(self, field: str, key, posted: tuple) -> None:
-        values, _ = posted
+        values = posted[0]
         postings = self.fields[field]
         for value in values:
             keys = postings.get(value)
@@ -145,3 +159,4 @@ class Postings:
                 if not keys:
                     del postings[value]
         self.tupled[field].discard(key)
+        self.unposted[field].discard(key)

@@ -13,7 +13,7 @@ from itertools import islice
 
 from mongomock import filtering
 
-from . import ordering
+from . import copying, ordering
 from .plan import Condition, Plan, plan
 
 NATURAL_SCAN = 4  # candidates above 1/NATURAL_SCAN of the collection: walk it in order
@@ -34,8 +34,30 @@ def candidates(collection, query) -> tuple[list, dict | None]:
         with postings.lock:
             keys = _keys(postings, found.conditions, documents)
             selected = _in_natural_order(postings, keys, documents)
-            inexact = {c.key for c in found.conditions if c.every and postings.has_tuples(c.field)}
+            inexact = _inexact(postings, found)
     return selected, found.residual(inexact)
+
+
+def stored_values(collection, query, field: str) -> tuple[list, list] | None:
+    """For ``distinct``: the strings posted under ``field`` by the documents ``query``
+    matches, and those documents that hold more than strings there (to be read); ``None``
+    when the postings cannot answer ``query`` alone."""
+    store, found = collection._store, plan(query)
+    postings = getattr(store, "postings", None)
+    if found is None or postings is None or "." in field or field == "_id" or store.is_empty:
+        return None
+    with store._rwlock.reader():
+        documents = store._documents
+        with postings.lock:
+            if found.residual(_inexact(postings, found)) is not None:
+                return None
+            keys = _keys(postings, found.conditions, documents)
+            strings, unposted = postings.values_among(field, keys, documents)
+            return strings, [documents[key] for key in postings.in_order(unposted)]
+
+
+def _inexact(postings, found: Plan) -> set[str]:
+    return {c.key for c in found.conditions if c.every and postings.has_tuples(c.field)}
 
 
 def _keys(postings, conditions: tuple[Condition, ...], documents: dict) -> set:
@@ -98,8 +120,5 @@ def window(cursor, skip: int, limit: int) -> list:
     collection = cursor.collection
     wanted = skip + limit
     found = islice(matching(collection, cursor._spec, cursor._sort, wanted), skip, wanted)
-    projection = cursor._projection
-    return [collection._copy_only_fields(d, projection, dict) for d in found]
-
-
-__all__ = ["Plan", "candidates", "matching", "window"]
+    copy_of = copying.copier(collection, cursor._projection, dict)
+    return [copy_of(d) for d in found]

@@ -188,7 +188,7 @@ def _write(twin: Twin, rng: random.Random, serial: list[int]) -> None:
 def _read(twin: Twin, rng: random.Random) -> None:
     query, sort = _filter(rng), _sort(rng)
     skip, limit = rng.choice((0, 0, 1, 3)), rng.choice((0, 0, 1, 2, 5, -3))
-    projection = rng.choice((None, {"owner": 1, "tags": 1}, {"nested": 0}))
+    projection = rng.choice((None, {"owner": 1, "tags": 1}, {"nested": 0}, {"n": True, "_id": 0}))
 
     def found(collection):
         cursor = collection.find(query, projection, skip=skip, limit=limit)
@@ -205,6 +205,9 @@ def _read(twin: Twin, rng: random.Random) -> None:
         {"$group": {"_id": "$words", "n": {"$sum": 1}}},
     ]
     twin.both(lambda c: sorted(map(repr, c.aggregate(group))))
+    key = rng.choice(("$owner", "$tags", "$n", "$nested.k", None, {"o": "$owner"}))
+    totals = {"_id": key, "n": {"$sum": "$n"}, "seen": {"$sum": 1}, "last": {"$max": "$when"}}
+    twin.both(lambda c: list(c.aggregate([{"$match": query}, {"$group": totals}])))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -1,0 +1,153 @@
+"""Aggregations on the embedded store: copy what the pipeline reads, group without BSON
+comparisons, with mongomock's answers.
+
+- A pipeline that starts with ``$match`` gets only the matching documents (mongomock
+  copied the whole collection into every pipeline); when a ``$group`` follows, only the
+  fields it refers to are copied (a ``$group`` reads nothing else).
+- ``$group`` computes each document's key once and sorts by native keys that order as
+  mongomock's ``BsonComparable`` does, falling back to mongomock's own stage for keys of
+  other types (documents, arrays, ...).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from datetime import datetime
+
+from bson import ObjectId
+from mongomock import aggregate
+
+_WHOLE_DOCUMENT = ("$$ROOT", "$$CURRENT")
+_BRACKETS = {int: 10, float: 10, str: 15, ObjectId: 35, bool: 40, datetime: 45}
+
+
+def install() -> None:
+    handlers = aggregate._PIPELINE_HANDLERS
+    if not getattr(handlers["$group"], "native", False):
+        handlers["$group"] = _grouped(handlers["$group"])
+
+
+def matched_first(original):
+    """``Collection.aggregate`` that copies only what a leading ``$match`` lets through."""
+
+    @functools.wraps(original)
+    def aggregate_matched(self, pipeline, session=None, **kwargs):
+        first = pipeline[0] if isinstance(pipeline, list) and pipeline else None
+        if session or not isinstance(first, dict) or list(first) != ["$match"]:
+            return original(self, pipeline, session, **kwargs)
+        if not isinstance(first["$match"], dict):
+            return original(self, pipeline, session, **kwargs)
+        rest = pipeline[1:]
+        matched = list(self.find(first["$match"], _projection_for(rest)))
+        return aggregate.process_pipeline(matched, self.database, rest, session)
+
+    return aggregate_matched
+
+
+def _projection_for(stages: list) -> dict | None:
+    """The fields a leading ``$group`` reads (``None``: every field may be read)."""
+    if not stages or not isinstance(stages[0], dict) or list(stages[0]) != ["$group"]:
+        return None
+    roots = _roots(stages[0]["$group"])
+    if roots is None:
+        return None
+    return {"_id": 1, **dict.fromkeys(roots - {"_id"}, 1)}
+
+
+def _roots(spec) -> set[str] | None:
+    """Top-level fields the expression refers to; ``None`` if it reads whole documents."""
+    if isinstance(spec, str):
+        if spec.startswith(_WHOLE_DOCUMENT):
+            return None
+        if spec.startswith("$") and not spec.startswith("$$"):
+            return {spec[1:].split(".")[0]}
+        return set()
+    parts = spec.items() if isinstance(spec, dict) else spec if isinstance(spec, list) else ()
+    found: set[str] = set()
+    for part in parts:
+        if isinstance(part, tuple) and part[0] in ("$getField", "$$ROOT", "$$CURRENT"):
+            return None
+        inner = _roots(part[1] if isinstance(part, tuple) else part)
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+def _native(key):
+    """A key that orders natively as ``BsonComparable(key)`` does, or ``None``."""
+    if key is None:
+        return (5, 0)
+    bracket = _BRACKETS.get(type(key))
+    if bracket is None or key != key:
+        return None
+    return (bracket, key)
+
+
+def _grouped(original):
+    @functools.wraps(original)
+    def handle_group(in_collection, database, options):
+        group_id = options["_id"]
+        if not group_id:
+            return original(in_collection, database, options)
+        documents = list(in_collection)
+        key_of = _key_function(group_id)
+        keys = [key_of(d) for d in documents]
+        native = [_native(k) for k in keys]
+        if None in native:
+            return original(documents, database, options)
+        order = sorted(range(len(documents)), key=native.__getitem__)
+        grouped = []
+        for key, members in itertools.groupby(order, keys.__getitem__):
+            row = aggregate._accumulate_group(options, [documents[i] for i in members])
+            row["_id"] = key
+            grouped.append(row)
+        return grouped
+
+    handle_group.native = True
+    return handle_group
+
+
+def _group_key(group_id, document):
+    """mongomock's ``$group`` key of ``document``."""
+    try:
+        return aggregate._parse_expression(group_id, document, ignore_missing_keys=True)
+    except KeyError:
+        return None
+
+
+def _key_function(group_id):
+    """The group key as a function of the document: direct for a top-level field and for
+    ``$dateToString`` of one (a date formatted as mongomock formats it), else mongomock's
+    expression evaluation."""
+    field = _top_level_field(group_id)
+    if field is not None:
+        return lambda document: document.get(field)
+    if isinstance(group_id, dict) and list(group_id) == ["$dateToString"]:
+        options = group_id["$dateToString"]
+        plain = isinstance(options, dict) and set(options) == {"format", "date"}
+        date = _top_level_field(options["date"]) if plain else None
+        layout = options["format"] if plain else None
+        if date is not None and _literal_layout(layout):
+            return functools.partial(_day_key, group_id, date, layout)
+    return functools.partial(_group_key, group_id)
+
+
+def _day_key(group_id, field: str, layout: str, document):
+    value = document.get(field)
+    if type(value) is datetime:
+        return value.strftime(layout)
+    return _group_key(group_id, document)
+
+
+def _literal_layout(layout) -> bool:
+    return isinstance(layout, str) and not layout.startswith("$") and "%L" not in layout
+
+
+def _top_level_field(expression) -> str | None:
+    if isinstance(expression, str) and expression.startswith("$"):
+        name = expression[1:]
+        if name and not name.startswith("$") and "." not in name:
+            return name
+    return None
