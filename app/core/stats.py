@@ -1,4 +1,4 @@
-"""Conversation statistics, computed with aggregation pipelines.
+"""Conversation statistics, computed with counts and aggregation pipelines.
 
 The selection is the caller's conversations (every status) narrowed by source,
 assistant and a creation-date range. Totals sum the selected conversations'
@@ -9,6 +9,7 @@ up to ``total_conversations`` and ``total_messages``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from .errors import Invalid
@@ -45,7 +46,7 @@ def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
     """The statistics of ``chosen`` (default: everything in scope)."""
     chosen = chosen or selection()
     match = chosen.query(scope)
-    totals = _totals(db, match)
+    totals = _totals(db, scope, chosen, match)
     return {
         **totals,
         "conversations_by_source": _by_source(db, match),
@@ -53,25 +54,27 @@ def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
     }
 
 
-def _status_count(status: str) -> dict:
-    return {"$sum": {"$cond": [{"$eq": ["$status", status]}, 1, 0]}}
-
-
-def _totals(db, match: dict) -> dict:
-    group = {
+def _totals(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
+    """Counts per status (each a count over the scope and status index) and the sums of
+    the selected conversations' counters (one ``$group``)."""
+    sums = {
         "_id": None,
         "total_conversations": {"$sum": 1},
-        "active_conversations": _status_count("active"),
-        "archived_conversations": _status_count("archived"),
-        "deleted_conversations": _status_count("deleted"),
         "total_messages": {"$sum": "$message_count"},
         **{name: {"$sum": f"${name}"} for name in TOTAL_FIELDS},
     }
-    rows = list(db.conversations.aggregate([{"$match": match}, {"$group": group}]))
-    totals = {name: 0 for name in group if name != "_id"}
+    rows = list(db.conversations.aggregate([{"$match": match}, {"$group": sums}]))
+    summed = {name: 0 for name in sums if name != "_id"}
     if rows:
-        totals.update({k: v for k, v in rows[0].items() if k != "_id"})
-    return totals
+        summed.update({k: v for k, v in rows[0].items() if k != "_id"})
+    counted = {f"{status}_conversations": _count(db, scope, chosen, status) for status in STATUSES}
+    return {"total_conversations": summed.pop("total_conversations"), **counted, **summed}
+
+
+def _count(db, scope: Scope, chosen: ListFilter, status: str) -> int:
+    if chosen.statuses is not None and status not in chosen.statuses:
+        return 0
+    return db.conversations.count_documents(replace(chosen, statuses=(status,)).query(scope))
 
 
 def _by_source(db, match: dict) -> dict[str, int]:

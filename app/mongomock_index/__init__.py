@@ -39,6 +39,7 @@ def install() -> None:
     collection._iter_documents = patches.iter_documents
     collection._get_dataset = patches.get_dataset
     collection.find_one = patches.find_one
+    collection.count_documents = patches.counting(collection.count_documents)
     collection.aggregate = aggregation.matched_first(collection.aggregate)
     collection._apply_update_document = writes.reposting(collection._apply_update_document)
     collection._apply_update_pipeline = writes.reposting(collection._apply_update_pipeline)

@@ -52,6 +52,8 @@ def plain_key(value):
     bracket = _BRACKETS.get(type(value))
     if bracket is None or value != value:  # NaN orders unlike any number
         return None
+    if bracket == 45 and value.tzinfo is not None:  # cannot be compared with naive dates
+        return None
     return _MISSING if bracket == 5 else (1, bracket, value)
 
 

@@ -6,7 +6,7 @@
 - ``Cursor._compute_results`` for a cursor with a limit: only its window is sorted out,
   tested and copied (mongomock copied every match first); the window is kept, so
   reading n documents costs n, not n² (mongomock re-sliced its results at each one).
-- ``Collection.find_one`` reads a window of one.
+- ``Collection.find_one`` reads a window of one; ``count_documents`` counts postings.
 - ``Cursor.distinct`` reads the stored documents instead of copies of them.
 """
 
@@ -63,6 +63,17 @@ def _window(cursor, compute) -> list:
     if cursor.collection.codec_options.tz_aware:
         rows = [helpers.make_datetime_timezone_aware_in_document(r) for r in rows]
     return rows
+
+
+def counting(count_documents):
+    """``Collection.count_documents`` answered by the postings when they can."""
+
+    @functools.wraps(count_documents)
+    def count(self, filter, **kwargs):
+        counted = None if kwargs else reads.count(self, filter)
+        return count_documents(self, filter, **kwargs) if counted is None else counted
+
+    return count
 
 
 def find_one(self, filter=None, *args, **kwargs):

@@ -18,9 +18,10 @@ Everything is guarded by ``lock`` (re-entrant), always taken inside the store's 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 
 from mongomock.filtering import NOTHING
+
+from .ordered import OrderedIndex
 
 
 def posted(document: dict, field: str) -> tuple[frozenset[str], bool, bool]:
@@ -45,6 +46,7 @@ class Postings:
         self.tupled: dict[str, set] = {}  # field -> keys whose value is a tuple
         self.unposted: dict[str, set] = {}  # field -> keys holding more than strings
         self.order: dict = {}  # key -> its place in insertion order
+        self.ordered: dict[tuple[str, ...], OrderedIndex] = {}  # sort fields -> index
         self._next = 0
 
     # -- writes ------------------------------------------------------------------------
@@ -53,7 +55,7 @@ class Postings:
         with self.lock:
             for field in self.fields:
                 self._reset(field)
-            self.order = {}
+            self.order, self.ordered = {}, {}
 
     def add(self, key, document: dict) -> None:
         with self.lock:
@@ -62,11 +64,15 @@ class Postings:
                 self._next += 1
             for field in self.fields:
                 self._post(field, key, document)
+            for index in self.ordered.values():
+                index.add(key, self.order[key], document)
 
     def remove(self, key, document: dict, forget: bool = True) -> None:
         with self.lock:
             for field in self.fields:
                 self._unpost(field, key, document)
+            for index in self.ordered.values():
+                index.remove(key)
             if forget:
                 self.order.pop(key, None)
 
@@ -86,22 +92,25 @@ class Postings:
             if new != old:
                 self._unpost_values(field, key, old)
                 self._post_values(field, key, new)
+        for index in self.ordered.values():
+            index.remove(key)
+            index.add(key, self.order[key], document)
 
     # -- reads -------------------------------------------------------------------------
 
-    def keys(self, field: str, values: Iterable[str], documents: dict) -> set:
-        """Keys posted under any of ``values`` (the field indexed first if it is not)."""
+    def postings_of(self, field: str, values, documents: dict) -> list[set]:
+        """The posting of each of ``values`` (the field indexed first if it is not)."""
         postings = self._field(field, documents)
-        found: set = set()
-        for value in values:
-            found.update(postings.get(value, ()))
-        return found
+        empty: set = set()
+        return [postings.get(value, empty) for value in dict.fromkeys(values)]
 
-    def all_keys(self, field: str, values: list[str], documents: dict) -> set:
-        """Keys posted under every one of ``values``."""
-        postings = self._field(field, documents)
-        lists = sorted((postings.get(value, set()) for value in set(values)), key=len)
-        return set(lists[0]).intersection(*lists[1:])
+    def ordered_by(self, fields: tuple[str, ...], documents: dict) -> OrderedIndex:
+        """The ordered index on ``fields`` (built first if there is none)."""
+        index = self.ordered.get(fields)
+        if index is None:
+            index = self.ordered[fields] = OrderedIndex(fields)
+            index.fill(documents, self.order)
+        return index
 
     def has_tuples(self, field: str) -> bool:
         return bool(self.tupled.get(field))
@@ -113,7 +122,7 @@ class Postings:
         strings = [value for value, posted in postings.items() if not posted.isdisjoint(keys)]
         return strings, self.unposted[field] & keys
 
-    def in_order(self, keys: set) -> list:
+    def in_order(self, keys) -> list:
         return sorted(keys, key=self.order.__getitem__)
 
     # -- internals -----------------------------------------------------------------------

@@ -38,6 +38,21 @@ def candidates(collection, query) -> tuple[list, dict | None]:
     return selected, found.residual(inexact)
 
 
+def count(collection, query) -> int | None:
+    """How many documents ``query`` matches, when the postings answer it alone."""
+    store, found = collection._store, plan(query)
+    postings = getattr(store, "postings", None)
+    if found is None or postings is None or store.is_empty:
+        return None
+    with store._rwlock.reader():
+        documents = store._documents
+        with postings.lock:
+            if found.residual(_inexact(postings, found)) is not None:
+                return None
+            keys = _keys(postings, found.conditions, documents)
+            return len(documents) if keys is None else len(keys)
+
+
 def stored_values(collection, query, field: str) -> tuple[list, list] | None:
     """For ``distinct``: the strings posted under ``field`` by the documents ``query``
     matches, and those documents that hold more than strings there (to be read); ``None``
@@ -52,6 +67,8 @@ def stored_values(collection, query, field: str) -> tuple[list, list] | None:
             if found.residual(_inexact(postings, found)) is not None:
                 return None
             keys = _keys(postings, found.conditions, documents)
+            if keys is None:
+                keys = set(documents)
             strings, unposted = postings.values_among(field, keys, documents)
             return strings, [documents[key] for key in postings.in_order(unposted)]
 
@@ -60,29 +77,41 @@ def _inexact(postings, found: Plan) -> set[str]:
     return {c.key for c in found.conditions if c.every and postings.has_tuples(c.field)}
 
 
-def _keys(postings, conditions: tuple[Condition, ...], documents: dict) -> set:
-    """The keys every condition admits (smallest posting first; a posting of every
-    document narrows nothing and is skipped)."""
-    sets = sorted((_admitted(postings, c, documents) for c in conditions), key=len)
-    keys = set(sets[0])
-    for admitted in sets[1:]:
+def _keys(postings, conditions: tuple[Condition, ...], documents: dict) -> set | None:
+    """The keys every condition admits, or ``None`` when they admit every document.
+
+    Each condition is clauses of postings (a document is admitted by a clause when one
+    of its postings holds it); a clause holding a posting of every document narrows
+    nothing. The smallest clause gives the keys; the others only test them.
+    """
+    clauses = [c for condition in conditions for c in _clauses(postings, condition, documents)]
+    clauses = [c for c in clauses if all(len(posting) < len(documents) for posting in c)]
+    if not clauses:
+        return None
+    clauses.sort(key=lambda clause: sum(map(len, clause)))
+    keys = set().union(*clauses[0])
+    for clause in clauses[1:]:
         if not keys:
             break
-        if len(admitted) < len(documents):
-            keys.intersection_update(admitted)
+        if len(clause) == 1:
+            keys.intersection_update(clause[0])
+        else:
+            keys = {key for key in keys if any(key in posting for posting in clause)}
     return keys
 
 
-def _admitted(postings, condition: Condition, documents: dict) -> set:
+def _clauses(postings, condition: Condition, documents: dict) -> list[list[set]]:
     if condition.field == "_id":  # the store's own keys
         present = {value for value in condition.values if value in documents}
-        return present if not condition.every or len(set(condition.values)) == 1 else set()
-    if condition.every:
-        return postings.all_keys(condition.field, list(condition.values), documents)
-    return postings.keys(condition.field, condition.values, documents)
+        single = not condition.every or len(set(condition.values)) == 1
+        return [[present if single else set()]]
+    lists = postings.postings_of(condition.field, condition.values, documents)
+    return [[posting] for posting in lists] if condition.every else [lists]
 
 
-def _in_natural_order(postings, keys: set, documents: dict) -> list:
+def _in_natural_order(postings, keys: set | None, documents: dict) -> list:
+    if keys is None:
+        return list(documents.values())
     if len(keys) * NATURAL_SCAN >= len(documents):
         return [document for key, document in documents.items() if key in keys]
     return [documents[key] for key in postings.in_order(keys)]
@@ -101,6 +130,10 @@ def matching(collection, query, sort, wanted: int | None = None):
     With ``wanted`` (the caller reads at most that many), documents are sorted before
     they are tested, so testing stops once enough matched.
     """
+    if sort and wanted is not None:
+        walked = _walked(collection, query, sort, wanted)
+        if walked is not None:
+            return iter(walked)
     documents, residual = candidates(collection, query)
     if not sort:
         return _tested(documents, residual)
@@ -113,6 +146,53 @@ def matching(collection, query, sort, wanted: int | None = None):
         if ordered is not None:
             return _tested(ordered, residual)
     return ordering.mongomock_sorted(list(_tested(documents, residual)), sort)
+
+
+def _walked(collection, query, sort, wanted: int) -> list | None:
+    """The first ``wanted`` matches in the sort's order, read from an ordered index
+    (``None`` when none can serve: mixed directions, nested fields, odd values)."""
+    fields, descending = _one_direction(sort)
+    store, found = collection._store, plan(query)
+    postings = getattr(store, "postings", None)
+    if fields is None or postings is None or store.is_empty:
+        return None
+    with store._rwlock.reader():
+        documents = store._documents
+        with postings.lock:
+            keys, residual = None, query
+            if found is not None:
+                keys = _keys(postings, found.conditions, documents)
+                residual = found.residual(_inexact(postings, found))
+            walk = postings.ordered_by(fields, documents).walk(descending)
+            if walk is None:
+                return None
+            return _first_matches(walk, keys, residual, documents, wanted)
+
+
+def _one_direction(sort) -> tuple[tuple[str, ...] | None, bool]:
+    pairs = ordering.sort_pairs(sort)
+    plain = all(
+        type(direction) is int and not key.startswith("$") and "." not in key
+        for key, direction in pairs
+    )
+    directions = {direction < 0 for _, direction in pairs}
+    if not plain or len(directions) != 1:
+        return None, False
+    return tuple(key for key, _ in pairs), directions.pop()
+
+
+def _first_matches(walk, keys, residual, documents: dict, wanted: int) -> list:
+    applies = filtering.filter_applies
+    found = []
+    for key in walk:
+        if keys is not None and key not in keys:
+            continue
+        document = documents[key]
+        if residual is None or applies(residual, document):
+            found.append(document)
+            if len(found) == wanted:
+                break
+    return found
 
 
 def window(cursor, skip: int, limit: int) -> list:

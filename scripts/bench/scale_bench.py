@@ -149,11 +149,10 @@ def routes(client, headers, db, ids: list[str]) -> dict[str, tuple]:
         ),
         "GET /api/tags": (
             get("/api/tags"),
-            lambda: list(
-                db.conversations.aggregate(
-                    [{"$match": listed}, {"$unwind": "$tags"}, {"$group": {"_id": "$tags"}}]
-                )
-            ),
+            lambda: [
+                db.conversations.count_documents({**listed, "tags": tag})
+                for tag in db.conversations.distinct("tags", listed)
+            ],
         ),
         "GET /v1/conversations/search?q=word": (
             get("/v1/conversations/search?q=sourdough"),
