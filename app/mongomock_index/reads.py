@@ -9,6 +9,7 @@ that wants its first n results sorts first and stops testing after n matches.
 
 from __future__ import annotations
 
+import functools
 from itertools import islice
 
 from mongomock import filtering
@@ -25,52 +26,60 @@ def candidates(collection, query) -> tuple[list, dict | None]:
     if store.is_empty:  # also drops expired documents; validates the filter as mongomock does
         filtering.filter_applies(query, {})
         return [], None
-    found = plan(query)
-    postings = getattr(store, "postings", None)
-    if found is None or postings is None:
-        return list(store.documents), query
-    with store._rwlock.reader():
-        documents = store._documents
-        with postings.lock:
-            keys = _keys(postings, found.conditions, documents)
-            selected = _in_natural_order(postings, keys, documents)
-            inexact = _inexact(postings, found)
-    return selected, found.residual(inexact)
+    selected = _read_indexed(collection, query, _natural)
+    return (list(store.documents), query) if selected is None else selected
 
 
 def count(collection, query) -> int | None:
     """How many documents ``query`` matches, when the postings answer it alone."""
-    store, found = collection._store, plan(query)
-    postings = getattr(store, "postings", None)
-    if found is None or postings is None or store.is_empty:
-        return None
-    with store._rwlock.reader():
-        documents = store._documents
-        with postings.lock:
-            if found.residual(_inexact(postings, found)) is not None:
-                return None
-            keys = _keys(postings, found.conditions, documents)
-            return len(documents) if keys is None else len(keys)
+    return _read_indexed(collection, query, _counted)
 
 
 def stored_values(collection, query, field: str) -> tuple[list, list] | None:
     """For ``distinct``: the strings posted under ``field`` by the documents ``query``
     matches, and those documents that hold more than strings there (to be read); ``None``
     when the postings cannot answer ``query`` alone."""
+    if "." in field or field == "_id":
+        return None
+    return _read_indexed(collection, query, functools.partial(_values, field))
+
+
+def _read_indexed(collection, query, read, planned: bool = True):
+    """``read(postings, documents, keys, residual)`` under the store's read lock and the
+    postings lock: ``keys`` those the indexable conditions admit (``None``: every one),
+    ``residual`` the filter left to test. ``None`` when the store has no postings or no
+    documents, or (``planned``) the query has no indexable condition."""
     store, found = collection._store, plan(query)
     postings = getattr(store, "postings", None)
-    if found is None or postings is None or "." in field or field == "_id" or store.is_empty:
+    if postings is None or store.is_empty or (planned and found is None):
         return None
     with store._rwlock.reader():
         documents = store._documents
         with postings.lock:
-            if found.residual(_inexact(postings, found)) is not None:
-                return None
-            keys = _keys(postings, found.conditions, documents)
-            if keys is None:
-                keys = set(documents)
-            strings, unposted = postings.values_among(field, keys, documents)
-            return strings, [documents[key] for key in postings.in_order(unposted)]
+            keys, residual = None, query
+            if found is not None:
+                keys = _keys(postings, found.conditions, documents)
+                residual = found.residual(_inexact(postings, found))
+            return read(postings, documents, keys, residual)
+
+
+def _natural(postings, documents: dict, keys, residual) -> tuple[list, dict | None]:
+    return _in_natural_order(postings, keys, documents), residual
+
+
+def _counted(postings, documents: dict, keys, residual) -> int | None:
+    if residual is not None:
+        return None
+    return len(documents) if keys is None else len(keys)
+
+
+def _values(field: str, postings, documents: dict, keys, residual) -> tuple | None:
+    if residual is not None:
+        return None
+    strings, unposted = postings.values_among(
+        field, set(documents) if keys is None else keys, documents
+    )
+    return strings, [documents[key] for key in postings.in_order(unposted)]
 
 
 def _inexact(postings, found: Plan) -> set[str]:
@@ -152,21 +161,17 @@ def _walked(collection, query, sort, wanted: int) -> list | None:
     """The first ``wanted`` matches in the sort's order, read from an ordered index
     (``None`` when none can serve: mixed directions, nested fields, odd values)."""
     fields, descending = _one_direction(sort)
-    store, found = collection._store, plan(query)
-    postings = getattr(store, "postings", None)
-    if fields is None or postings is None or store.is_empty:
+    if fields is None:
         return None
-    with store._rwlock.reader():
-        documents = store._documents
-        with postings.lock:
-            keys, residual = None, query
-            if found is not None:
-                keys = _keys(postings, found.conditions, documents)
-                residual = found.residual(_inexact(postings, found))
-            walk = postings.ordered_by(fields, documents).walk(descending)
-            if walk is None:
-                return None
-            return _first_matches(walk, keys, residual, documents, wanted)
+    walk = functools.partial(_walk, fields, descending, wanted)
+    return _read_indexed(collection, query, walk, planned=False)
+
+
+def _walk(fields, descending: bool, wanted: int, postings, documents, keys, residual):
+    walk = postings.ordered_by(fields, documents).walk(descending)
+    if walk is None:
+        return None
+    return _first_matches(walk, keys, residual, documents, wanted)
 
 
 def _one_direction(sort) -> tuple[tuple[str, ...] | None, bool]:
