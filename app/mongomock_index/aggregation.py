@@ -89,9 +89,9 @@ def _grouped(original):
     @functools.wraps(original)
     def handle_group(in_collection, database, options):
         group_id = options["_id"]
-        if not group_id:
-            return original(in_collection, database, options)
         documents = list(in_collection)
+        if not group_id:
+            return [{**_accumulated(options, documents), "_id": None}]
         key_of = _key_function(group_id)
         keys = [key_of(d) for d in documents]
         native = [_native(k) for k in keys]
@@ -100,13 +100,43 @@ def _grouped(original):
         order = sorted(range(len(documents)), key=native.__getitem__)
         grouped = []
         for key, members in itertools.groupby(order, keys.__getitem__):
-            row = aggregate._accumulate_group(options, [documents[i] for i in members])
+            row = _accumulated(options, [documents[i] for i in members])
             row["_id"] = key
             grouped.append(row)
         return grouped
 
     handle_group.native = True
     return handle_group
+
+
+def _accumulated(options: dict, members: list) -> dict:
+    """mongomock's ``_accumulate_group``, reading numbers and top-level fields directly
+    for the operators that only fold values (``$sum``, ``$min``, ``$max``, ...)."""
+    folds = aggregate._GROUPING_OPERATOR_MAP
+    specs = [(field, spec) for field, spec in options.items() if field != "_id"]
+    if not all(isinstance(spec, dict) and set(spec) <= set(folds) for _, spec in specs):
+        return aggregate._accumulate_group(options, members)
+    row = {}
+    for field, spec in specs:
+        for operator, expression in spec.items():
+            row[field] = folds[operator](_values(expression, members))
+    return row
+
+
+def _values(expression, members: list) -> list:
+    """The expression's value in each member that has one (as ``_accumulate_group``)."""
+    if type(expression) in (int, float):
+        return [expression] * len(members)
+    field = _top_level_field(expression)
+    if field is not None:
+        return [member[field] for member in members if field in member]
+    values = []
+    for member in members:
+        try:
+            values.append(aggregate._parse_expression(expression, member))
+        except KeyError:
+            continue
+    return values
 
 
 def _group_key(group_id, document):
