@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from datetime import datetime
 
 from bson import ObjectId
-from mongomock import aggregate
+from mongomock import aggregate, helpers
+
+from . import copying, reads
 
 _WHOLE_DOCUMENT = ("$$ROOT", "$$CURRENT")
 _BRACKETS = {int: 10, float: 10, str: 15, ObjectId: 35, bool: 40, datetime: 45}
@@ -39,20 +42,23 @@ def matched_first(original):
         if not isinstance(first["$match"], dict):
             return original(self, pipeline, session, **kwargs)
         rest = pipeline[1:]
-        matched = list(self.find(first["$match"], _projection_for(rest)))
+        roots = _grouped_roots(rest)
+        if roots is None or self.codec_options.tz_aware:
+            matched = list(self.find(first["$match"]))
+        else:  # a $group reads these fields alone, in any key order
+            match = helpers.patch_datetime_awareness_in_document(first["$match"])
+            found = reads.matching(self, match, None)
+            matched = [copying.fields_of(document, roots | {"_id"}) for document in found]
         return aggregate.process_pipeline(matched, self.database, rest, session)
 
     return aggregate_matched
 
 
-def _projection_for(stages: list) -> dict | None:
+def _grouped_roots(stages: list) -> set[str] | None:
     """The fields a leading ``$group`` reads (``None``: every field may be read)."""
     if not stages or not isinstance(stages[0], dict) or list(stages[0]) != ["$group"]:
         return None
-    roots = _roots(stages[0]["$group"])
-    if roots is None:
-        return None
-    return {"_id": 1, **dict.fromkeys(roots - {"_id"}, 1)}
+    return _roots(stages[0]["$group"])
 
 
 def _roots(spec) -> set[str] | None:
@@ -119,7 +125,9 @@ def _accumulated(options: dict, members: list) -> dict:
     row = {}
     for field, spec in specs:
         for operator, expression in spec.items():
-            row[field] = folds[operator](_values(expression, members))
+            values = _values(expression, members)
+            plain_sum = operator == "$sum" and set(map(type, values)) <= {int, float, bool}
+            row[field] = sum(values) if plain_sum else folds[operator](values)
     return row
 
 
@@ -160,15 +168,23 @@ def _key_function(group_id):
         date = _top_level_field(options["date"]) if plain else None
         layout = options["format"] if plain else None
         if date is not None and _literal_layout(layout):
-            return functools.partial(_day_key, group_id, date, layout)
+            days = {} if set(re.findall("%.", layout)) <= {"%Y", "%m", "%d"} else None
+            return functools.partial(_day_key, group_id, date, layout, days)
     return functools.partial(_group_key, group_id)
 
 
-def _day_key(group_id, field: str, layout: str, document):
+def _day_key(group_id, field: str, layout: str, days: dict | None, document):
+    """The formatted date (once per day when the layout names only the day)."""
     value = document.get(field)
-    if type(value) is datetime:
+    if type(value) is not datetime:
+        return _group_key(group_id, document)
+    if days is None:
         return value.strftime(layout)
-    return _group_key(group_id, document)
+    day = value.date()
+    text = days.get(day)
+    if text is None:
+        text = days[day] = value.strftime(layout)
+    return text
 
 
 def _literal_layout(layout) -> bool:

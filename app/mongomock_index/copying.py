@@ -44,6 +44,11 @@ def _copy_value(value, container):
     return _copy_field(value, container)
 
 
+def fields_of(document: dict, wanted: set) -> dict:
+    """A copy of ``document``'s ``wanted`` fields (key order not kept: for ``$group``)."""
+    return {key: _copy_value(document[key], dict) for key in wanted if key in document}
+
+
 def _projected(document, wanted: set, keep_id: bool, container):
     copied = container()
     for key, value in document.items():

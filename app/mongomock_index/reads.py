@@ -18,6 +18,7 @@ from . import copying, ordering
 from .plan import Condition, Plan, plan
 
 NATURAL_SCAN = 4  # candidates above 1/NATURAL_SCAN of the collection: walk it in order
+WALK_SHARE = 16  # an ordered index is walked for candidates above 1/16 of the collection
 
 
 def candidates(collection, query) -> tuple[list, dict | None]:
@@ -168,6 +169,8 @@ def _walked(collection, query, sort, wanted: int) -> list | None:
 
 
 def _walk(fields, descending: bool, wanted: int, postings, documents, keys, residual):
+    if keys is not None and len(keys) * WALK_SHARE < len(documents):
+        return None  # few candidates: sorting them beats walking past everything else
     walk = postings.ordered_by(fields, documents).walk(descending)
     if walk is None:
         return None
