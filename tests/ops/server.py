@@ -52,12 +52,19 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, attempts: int
 
 
 @contextlib.contextmanager
-def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[Server]:
-    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends."""
+def serve(
+    tmp_path: Path, ready_path: str = "/readyz", own_address: bool = False, **env: str
+) -> Iterator[Server]:
+    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends.
+
+    It listens on ``BIND=127.0.0.1:<free port>``, or, with ``own_address``, where
+    ``gunicorn.conf.py`` puts it by default given only ``PORT``.
+    """
     port = free_port()
+    address = {"PORT": str(port)} if own_address else {"BIND": f"127.0.0.1:{port}"}
     settings = {
-        **os.environ,
-        "BIND": f"127.0.0.1:{port}",
+        **{name: value for name, value in os.environ.items() if name not in ("BIND", "HOST")},
+        **address,
         "SEED_DEMO_DATA": "false",
         "DATA_DIR": ":memory:",  # unless a test gives one: never the checkout's data/
         "LOG_LEVEL": "WARNING",
