@@ -2,6 +2,9 @@
 
 import pytest
 
+from app import create_app
+from app.api.auth import mint_token
+
 V1 = "/v1/conversations"
 LISTED = "https://chat.example.com"
 PREFLIGHT = {
@@ -47,3 +50,17 @@ def test_cors_is_off_by_default(app_config, shared_app):
     client = shared_app.for_test(default).test_client()
     response = client.options(V1, headers={"Origin": LISTED, **PREFLIGHT})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_preflights_pass_while_the_store_is_down(app_config):
+    down = create_app({**app_config, "MONGO_URI": "mongodb://127.0.0.1:1"})
+    client = down.test_client()
+    with down.app_context():
+        token = mint_token("alice")
+    data = client.get(V1, headers={"Origin": LISTED, "Authorization": f"Bearer {token}"})
+    assert data.status_code == 503  # the breaker is open now
+    assert data.headers["Access-Control-Allow-Origin"] == LISTED  # the page can read why
+    preflight = client.options(V1, headers={"Origin": LISTED, **PREFLIGHT})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == LISTED
+    down.extensions["mongo"].client.close()
