@@ -21,8 +21,8 @@ load_dotenv(find_dotenv(usecwd=True))
 _uri = os.environ.get("MONGO_URI", "")
 embedded = _uri == "" or _uri.startswith("mongomock://")
 
-_host = os.environ.get("HOST", "127.0.0.1" if embedded else "0.0.0.0")
-bind = os.environ.get("BIND", f"{_host}:{os.environ.get('PORT', '8000')}")
+_host = os.environ.get("HOST") or ("127.0.0.1" if embedded else "0.0.0.0")  # empty = unset
+bind = os.environ.get("BIND") or f"{_host}:{os.environ.get('PORT') or '8000'}"
 # gthread, reading each request in its event loop first: slow clients hold no thread
 worker_class = "buffering_worker.BufferingThreadWorker"
 workers = int(

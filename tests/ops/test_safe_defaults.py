@@ -121,4 +121,5 @@ def test_only_a_real_store_listens_on_every_address_by_default():
     assert bind_for(MONGO_URI="mongomock://localhost", PORT="9000") == "127.0.0.1:9000"
     assert bind_for(MONGO_URI="mongodb://db") == "0.0.0.0:8000"
     assert bind_for(HOST="0.0.0.0") == "0.0.0.0:8000"
+    assert bind_for(HOST="", BIND="", PORT="") == "127.0.0.1:8000"  # empty counts as unset
     assert bind_for(BIND="unix:/tmp/colloquy.sock") == "unix:/tmp/colloquy.sock"
