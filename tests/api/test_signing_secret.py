@@ -23,6 +23,13 @@ def test_a_secret_is_made_once_per_data_directory_and_kept_private(tmp_path):
     assert embedded_secret(str(tmp_path / "other")) != first  # random, never a constant
 
 
+def test_a_secret_others_could_read_is_made_private_again(tmp_path):
+    secret = embedded_secret(str(tmp_path))
+    (tmp_path / SECRET_FILE).chmod(0o644)
+    assert embedded_secret(str(tmp_path)) == secret
+    assert stat.S_IMODE((tmp_path / SECRET_FILE).stat().st_mode) == 0o600
+
+
 def test_processes_starting_at_once_agree_on_one_secret(tmp_path):
     with ThreadPoolExecutor(max_workers=8) as pool:
         secrets = set(pool.map(lambda _: embedded_secret(str(tmp_path)), range(16)))
