@@ -52,19 +52,16 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, attempts: int
 
 
 @contextlib.contextmanager
-def serve(
-    tmp_path: Path, ready_path: str = "/readyz", own_address: bool = False, **env: str
-) -> Iterator[Server]:
+def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[Server]:
     """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends.
 
-    It listens on ``BIND=127.0.0.1:<free port>``, or, with ``own_address``, where
-    ``gunicorn.conf.py`` puts it by default given only ``PORT``.
+    It binds a free loopback port, or ``HOST``:``PORT`` (gunicorn.conf.py's default host
+    unless ``HOST`` is given) when ``PORT`` is given.
     """
-    port = free_port()
-    address = {"PORT": str(port)} if own_address else {"BIND": f"127.0.0.1:{port}"}
+    port = int(env["PORT"]) if "PORT" in env else free_port()
     settings = {
-        **{name: value for name, value in os.environ.items() if name not in ("BIND", "HOST")},
-        **address,
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
         "SEED_DEMO_DATA": "false",
         "DATA_DIR": ":memory:",  # unless a test gives one: never the checkout's data/
         "LOG_LEVEL": "WARNING",
@@ -72,6 +69,10 @@ def serve(
     }
     if "MONGO_URI" not in env:
         settings.pop("MONGO_URI", None)
+    if "PORT" in env:
+        settings.pop("BIND")
+        if "HOST" not in env:
+            settings.pop("HOST", None)
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(

@@ -16,7 +16,7 @@ import jwt as pyjwt
 import pytest
 
 from app.embedded_secret import SECRET_FILE
-from tests.ops.server import ROOT, get, serve
+from tests.ops.server import ROOT, free_port, get, serve
 
 COLLOQUY = Path(sys.executable).with_name("colloquy")
 # The development secret the embedded store once used, published in the source.
@@ -56,7 +56,8 @@ def embedded(tmp_path_factory):
     """gunicorn as ``make run`` starts it: no BIND, no HOST, no secret; data in a temp dir."""
     tmp = tmp_path_factory.mktemp("embedded")
     data = tmp / "data"
-    with serve(tmp, own_address=True, DATA_DIR=str(data), LOG_LEVEL="INFO") as server:
+    port = str(free_port())
+    with serve(tmp, PORT=port, DATA_DIR=str(data), LOG_LEVEL="INFO") as server:
         yield server, data
 
 
