@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from . import lifecycle, records
+from . import costs, lifecycle, records
 from .clock import new_id, require_id, utcnow
 from .errors import Conflict
 from .records import get as get
@@ -89,7 +89,7 @@ def new_document(
         "latest_message_id": None,
         "total_input_tokens": 0,
         "total_output_tokens": 0,
-        "total_cost_cents": 0,
+        costs.TOTAL: 0,  # integer micro-cents: see app/core/costs.py
         # last_message_at is absent until the first message (the wire says null):
         # mongomock's $max cannot compare a date with a stored null (MongoDB can).
         "created_at": created,

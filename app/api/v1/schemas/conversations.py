@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ....core import costs
 from ....core.lifecycle import LIVE, STATUSES
 from ....core.listing import LIST_LIMIT_MAX, ListFilter
 from ....core.messages import MESSAGE_PAGE_MAX
 from ....core.pagination import Sort
 from ....core.transcripts import INITIAL_MESSAGES_MAX
 from ....core.validation import TITLE_MAX
-from ...fields import ID_LENGTH, MODEL_LENGTH, SOURCE_LENGTH, TAG_LENGTH, UtcDateTime
+from ...fields import ID_LENGTH, MODEL_LENGTH, SOURCE_LENGTH, TAG_LENGTH, Cents, UtcDateTime
 from . import envelope, page_of
 from .messages import MessageCreateSchema, MessageSchema
 
@@ -36,7 +37,7 @@ class ConversationSchema(Schema):
     message_count = fields.Integer()
     total_input_tokens = fields.Integer()
     total_output_tokens = fields.Integer()
-    total_cost_cents = fields.Float()
+    total_cost_cents = Cents(costs.TOTAL)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     last_message_at = UtcDateTime(
