@@ -22,8 +22,6 @@ MICRO = 1_000_000  # micro-cents per cent
 COST = "cost_microcents"  # a message's cost
 TOTAL = "total_cost_microcents"  # a conversation's total
 LEGACY = {COST: "cost_cents", TOTAL: "total_cost_cents"}  # float cents, read only
-
-
 STORED_MAX = 2**63 // MICRO  # the most micro-cents a 64-bit total holds, in cents
 
 
