@@ -2,6 +2,7 @@
 repeated deletes, and fields that are null rather than absent."""
 
 import pytest
+from openapi_schema_validator import OAS30Validator
 
 from tests.api.v1.conftest import platform_error
 
@@ -112,3 +113,19 @@ def test_response_schema_says_which_fields_may_be_null(client):
     conversation = schemas["Conversation"]["properties"]
     for name in ("last_message_at", "model", "endpoint"):
         assert conversation[name].get("nullable") is True, name
+
+
+def test_answers_validate_against_the_documented_schemas(client, alice_v1, admin_v1):
+    spec = client.get("/openapi.json").json
+
+    def check(body, name):
+        schema = {**spec["components"]["schemas"][name], "components": spec["components"]}
+        OAS30Validator(schema).validate(body)
+
+    empty = admin_v1.create(user_id="alice")
+    check({"data": empty}, "ConversationEnvelope")
+    full = alice_v1.create(model="m", endpoint="e", messages=[{"role": "user", "content": "q"}])
+    check(alice_v1.get(f"/{full['id']}"), "ConversationDetailEnvelope")
+    check(alice_v1.get(), "ConversationPage")
+    deleted = alice_v1.request("DELETE", f"/{empty['id']}", expect=200).json
+    check(deleted, "DeletedEnvelope")
