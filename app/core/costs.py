@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TypeGuard
 
 MICRO = 1_000_000  # micro-cents per cent
 COST = "cost_microcents"  # a message's cost
@@ -37,8 +38,18 @@ def to_cents(micro: int) -> float:
 
 def stored_micro(document: Mapping, field: str) -> int:
     """The micro-cents ``field`` (``COST`` or ``TOTAL``) of a stored document, its
-    legacy float cents included."""
-    return int(document.get(field) or 0) + to_micro(document.get(LEGACY[field]) or 0)
+    legacy float cents included; a value that is no finite number counts as none."""
+    return round(_number(document.get(field))) + to_micro(_number(document.get(LEGACY[field])))
+
+
+def _number(value: object) -> float:
+    return value if _finite(value) else 0
+
+
+def _finite(value: object) -> TypeGuard[float]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 def cost_cents(message: Mapping) -> float:
@@ -61,8 +72,8 @@ def storable(value: object, field: str) -> bool:
     """Whether ``value`` may be stored as ``field`` (any of ``COST``, ``TOTAL`` and their
     legacy names) as it was read from a file: a finite number, not negative, within 64
     bits once in micro-cents; a whole one for the micro-cent fields."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not _finite(value):
         return False
     whole = field not in LEGACY.values()
-    cents = to_cents(value) if whole else value
+    cents = value / MICRO if whole else value
     return 0 <= cents < STORED_MAX and (not whole or float(value).is_integer())

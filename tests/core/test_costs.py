@@ -158,3 +158,9 @@ def test_unusable_costs_in_a_colloquy_export_are_refused(db, alice, conversation
     )
     assert (report.conversations, len(report.rejected)) == (0, 1)
     assert db.conversations.count_documents({}) == 0
+
+
+@pytest.mark.parametrize("value", ["5", None, True, float("nan"), float("inf"), [1]])
+def test_a_stored_value_that_is_no_number_reads_as_nothing(value):
+    assert costs.total_cents({costs.TOTAL: value, "total_cost_cents": value}) == 0
+    assert costs.cost_cents({costs.COST: 7, "cost_cents": value}) == 0.000007
