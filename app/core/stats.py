@@ -2,9 +2,9 @@
 
 The selection is the caller's conversations (every status) narrowed by source,
 assistant and a creation-date range. Totals sum the selected conversations'
-counters; ``activity_by_day`` counts, per UTC day, the selected conversations
-created that day and the messages appended to them that day, so the days add
-up to ``total_conversations`` and ``total_messages``.
+counters (the cost exactly, in micro-cents: ``costs``); ``activity_by_day`` counts,
+per UTC day, the selected conversations created that day and the messages appended to
+them that day, so the days add up to ``total_conversations`` and ``total_messages``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from . import costs
 from .errors import Invalid
 from .lifecycle import STATUSES
 from .listing import ListFilter
@@ -19,7 +20,7 @@ from .scope import Scope
 
 DAY_FORMAT = "%Y-%m-%d"
 FILTERED_CONVERSATIONS_MAX = 100_000
-TOTAL_FIELDS = ("total_input_tokens", "total_output_tokens", "total_cost_cents")
+TOTAL_FIELDS = ("total_input_tokens", "total_output_tokens")
 
 
 def selection(
@@ -56,19 +57,23 @@ def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
 
 def _totals(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
     """Counts per status (each a count over the scope and status index) and the sums of
-    the selected conversations' counters (one ``$group``)."""
+    the selected conversations' counters (one ``$group``; the cost exactly: ``costs``)."""
     sums = {
-        "_id": None,
         "total_conversations": {"$sum": 1},
         "total_messages": {"$sum": "$message_count"},
         **{name: {"$sum": f"${name}"} for name in TOTAL_FIELDS},
     }
-    rows = list(db.conversations.aggregate([{"$match": match}, {"$group": sums}]))
-    summed = {name: 0 for name in sums if name != "_id"}
-    if rows:
-        summed.update({k: v for k, v in rows[0].items() if k != "_id"})
+    group = {"_id": None, **sums, **costs.sums(costs.TOTAL)}
+    rows = list(db.conversations.aggregate([{"$match": match}, {"$group": group}]))
+    row = rows[0] if rows else {}
+    summed = {name: row.get(name, 0) for name in sums}
     counted = {f"{status}_conversations": _count(db, scope, chosen, status) for status in STATUSES}
-    return {"total_conversations": summed.pop("total_conversations"), **counted, **summed}
+    return {
+        "total_conversations": summed.pop("total_conversations"),
+        **counted,
+        **summed,
+        "total_cost_cents": costs.to_cents(costs.stored_micro(row, costs.TOTAL)),
+    }
 
 
 def _count(db, scope: Scope, chosen: ListFilter, status: str) -> int:
