@@ -74,3 +74,25 @@ def test_no_response_carries_the_stored_words(client, auth, history, route):
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     body = response.get_json() if response.is_json else json.loads(response.get_data())
     assert body and "words" not in keys_anywhere(body)
+
+
+def test_edits_and_renames_through_librechat_are_searchable_at_once(client, auth, history):
+    convo_id, message_id = history
+    edited = client.put(
+        f"/api/messages/{convo_id}/{message_id}", json={"text": "Ölkrise"}, headers=auth()
+    )
+    assert edited.status_code == 200, edited.json
+    renamed = client.post(
+        "/api/convos/update",
+        json={"arg": {"conversationId": convo_id, "title": "Winter plans"}},
+        headers=auth(),
+    )
+    assert renamed.status_code == 200, renamed.json
+
+    def hits(text):
+        body = client.get(f"/v1/conversations/search?q={text}", headers=auth()).json
+        return {c["id"]: c["matched_fields"] for c in body["data"]}
+
+    assert hits("olkrise") == {convo_id: ["messages"]}
+    assert hits("PLANS winter") == {convo_id: ["title"]}
+    assert hits("rollout") == {} and hits("cafe") == {}
