@@ -9,7 +9,7 @@ from flask import current_app
 from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...extensions import mongo
 from ..auth import current_scope
-from ..blueprint import DialectBlueprint
+from ..blueprint import DialectBlueprint, store_down_or
 from ..limits import fork_limits
 from . import LIBRECHAT, title_waits
 from .schemas import (
@@ -36,7 +36,7 @@ blp: DialectBlueprint = DialectBlueprint(
     url_prefix="/api/convos",
     description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
     "fork, duplicate, titles).",
-    errors={503: "`SEARCH_BACKEND=text` needs a MongoDB server."},
+    errors={503: store_down_or("`search` with `SEARCH_BACKEND=text` needs a MongoDB server.")},
 )
 blp.record_once(title_waits.install)
 
