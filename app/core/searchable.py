@@ -9,7 +9,9 @@ follows the text. It is internal: no response or export carries it.
 runs where the indexes are ensured, at start: it walks each collection in ``_id`` order
 in batches of ``BATCH``, writes each document only if it still lacks the field (so a
 concurrent edit is never overwritten and a second run changes nothing), and then records
-that it finished in ``migrations``, so later starts skip it with one lookup.
+that it finished in ``migrations``, so later starts skip it with one lookup. An empty
+store is left as it is (nothing to fill in, nothing recorded: a command run on a fresh
+store writes nothing).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def backfill(db, batch: int = BATCH) -> int:
     how many documents were written (0 once it has finished)."""
     if db.migrations.find_one({"_id": BACKFILL_ID}, {"_id": 1}) is not None:
         return 0
+    if db.conversations.find_one({}, {"_id": 1}) is None:
+        return 0  # no conversation, no message: every document to come carries words
     written = sum(_backfill(db[name], source, batch) for name, source in SOURCES.items())
     db.migrations.update_one(
         {"_id": BACKFILL_ID}, {"$setOnInsert": {"finished_at": utcnow()}}, upsert=True

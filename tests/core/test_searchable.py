@@ -130,3 +130,8 @@ def test_the_app_backfills_at_start(app, app_db):
     store.indexes_ready = False
     mongo.ensure_indexes(app)
     assert found(app_db, alice, "legacy title") == {convo["_id"]}
+
+
+def test_an_empty_store_is_left_as_it_is(db):
+    assert searchable.backfill(db) == 0
+    assert db.migrations.count_documents({}) == 0
