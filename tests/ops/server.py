@@ -52,9 +52,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, attempts: int
 
 
 @contextlib.contextmanager
-def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[Server]:
-    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends."""
-    port = free_port()
+def serve(
+    tmp_path: Path, ready_path: str = "/readyz", root: Path = ROOT, **env: str
+) -> Iterator[Server]:
+    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends.
+
+    It runs in ``root`` (the checkout unless told) and binds a free loopback port, or
+    ``HOST``:``PORT`` when ``PORT`` is given (as a container sets them).
+    """
+    port = int(env["PORT"]) if "PORT" in env else free_port()
     settings = {
         **os.environ,
         "BIND": f"127.0.0.1:{port}",
@@ -65,11 +71,13 @@ def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[S
     }
     if "MONGO_URI" not in env:
         settings.pop("MONGO_URI", None)
+    if "PORT" in env:
+        settings.pop("BIND")
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
+            cwd=root,
             env=settings,
             stdout=subprocess.DEVNULL,
             stderr=sink,
