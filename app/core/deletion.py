@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import lifecycle, records
 from .clock import require_id
 from .scope import Scope
+from .store import Db
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,14 @@ class Deleted:
     messages: int
 
 
-def soft_delete(db, scope: Scope, conversation_id: object) -> dict:
+def soft_delete(db: Db, scope: Scope, conversation_id: object) -> dict:
     """Mark deleted: hidden from lists, restorable, messages kept."""
     return lifecycle.set_status(db, scope, conversation_id, "deleted")
 
 
-def hard_delete(db, scope: Scope, conversation_ids: list, *, must_exist: bool = False) -> Deleted:
+def hard_delete(
+    db: Db, scope: Scope, conversation_ids: list, *, must_exist: bool = False
+) -> Deleted:
     """Erase these conversations of the scope (any status) and what hangs off them.
 
     Ids outside the scope are skipped; with ``must_exist`` the first of them is
@@ -41,13 +44,13 @@ def hard_delete(db, scope: Scope, conversation_ids: list, *, must_exist: bool = 
     return _erase(db, scope, owned)
 
 
-def hard_delete_all(db, scope: Scope) -> Deleted:
+def hard_delete_all(db: Db, scope: Scope) -> Deleted:
     """Erase every conversation in the scope, with their messages and summaries."""
     owned = [d["_id"] for d in db.conversations.find(scope.query(), {"_id": 1})]
     return _erase(db, scope, owned)
 
 
-def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
+def _erase(db: Db, scope: Scope, ids: list[str]) -> Deleted:
     if not ids:
         return Deleted(0, 0)
     scoped = {"conversation_id": {"$in": ids}, **scope.query()}

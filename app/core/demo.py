@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from . import conversations, deletion, lifecycle, messages
 from .clock import ROOT_PARENT_ID, utcnow
 from .scope import Scope
+from .store import Db
 
 DEMO_USERS = ("alice", "bob", "carol")
 DEMO_ADMIN = "admin"
@@ -113,7 +114,7 @@ class DemoSummary:
 
 
 def seed(
-    db,
+    db: Db,
     *,
     users: Iterable[str] = DEMO_USERS,
     conversations_per_user: int = 16,
@@ -134,7 +135,7 @@ def seed(
     return DemoSummary(len(users), len(plan), total_messages)
 
 
-def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetime) -> int:
+def _conversation(db: Db, rng: random.Random, user_id: str, index: int, now: datetime) -> int:
     scope = Scope.for_user(user_id, DEMO_WORKSPACE)
     title, tags, question, answer = TOPICS[(index + len(user_id)) % len(TOPICS)]
     endpoint, model, label = rng.choice(MODELS)
@@ -179,7 +180,16 @@ def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetim
     return count
 
 
-def _append(db, scope, conversation, role, text, parent, model, at) -> dict:
+def _append(
+    db: Db,
+    scope: Scope,
+    conversation: dict,
+    role: str,
+    text: str,
+    parent: str,
+    model: str | None,
+    at: datetime,
+) -> dict:
     """The bare append: demo conversations come titled and without a compaction
     setting, so none of the append flow's follow-ups would be due."""
     tokens = max(1, len(text) // 4)
@@ -197,7 +207,7 @@ def _append(db, scope, conversation, role, text, parent, model, at) -> dict:
     return messages.append(db, scope, conversation["_id"], new)
 
 
-def _finish(db, scope: Scope, conversation_id: str, index: int) -> None:
+def _finish(db: Db, scope: Scope, conversation_id: str, index: int) -> None:
     """Make timestamps tell the conversation's story; archive a few."""
     conversation = conversations.get(db, scope, conversation_id)
     changes = {"updated_at": conversation["last_message_at"]}

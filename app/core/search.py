@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .errors import Invalid, Unavailable
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .store import Db
 
 BACKENDS = ("regex", "text")
 QUERY_MAX = 200
@@ -37,14 +38,14 @@ def pattern(text: str) -> dict:
     return {"$regex": re.escape(text), "$options": "i"}
 
 
-def conversations_with_matching_messages(db, scope: Scope, text: str) -> list[str]:
+def conversations_with_matching_messages(db: Db, scope: Scope, text: str) -> list[str]:
     """Ids of conversations in scope whose message text contains ``text``."""
     query = {**scope.query(), "text": pattern(clean_query(text))}
     ids = db.messages.distinct("conversation_id", query)
     return ids[:MATCHING_CONVERSATIONS_MAX]
 
 
-def conversation_filter(db, scope: Scope, text: str) -> dict:
+def conversation_filter(db: Db, scope: Scope, text: str) -> dict:
     """A conversations filter: title matches, or any of its messages matches."""
     text = clean_query(text)
     by_message = conversations_with_matching_messages(db, scope, text)
@@ -83,7 +84,7 @@ class Matches:
         return re.search(re.escape(self.text), conversation.get("title") or "", re.I) is not None
 
 
-def find_matches(db, scope: Scope, text: object, backend: str = "regex") -> Matches:
+def find_matches(db: Db, scope: Scope, text: object, backend: str = "regex") -> Matches:
     """Match ``text`` against titles and message text with the chosen backend."""
     if backend not in BACKENDS:
         raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
@@ -95,10 +96,10 @@ def find_matches(db, scope: Scope, text: object, backend: str = "regex") -> Matc
     return _text_matches(db, scope, text)
 
 
-def _text_matches(db, scope: Scope, text: str) -> Matches:
+def _text_matches(db: Db, scope: Scope, text: str) -> Matches:
     """The ``text`` backend: MongoDB text indexes (word stems, not substrings)."""
     search = {**scope.query(), "$text": {"$search": text}}
-    by_conversation = [
+    by_conversation: list[dict] = [
         {"$match": search},
         {"$group": {"_id": "$conversation_id"}},
         {"$limit": MATCHING_CONVERSATIONS_MAX},
@@ -117,7 +118,13 @@ NEWEST_FIRST = Sort("created_at", "desc")
 
 
 def message_page(
-    db, scope: Scope, text: object, *, limit: int = 25, cursor: str | None = None, backend="regex"
+    db: Db,
+    scope: Scope,
+    text: object,
+    *,
+    limit: int = 25,
+    cursor: str | None = None,
+    backend: str = "regex",
 ) -> Page:
     """A keyset page of the caller's messages matching ``text``, newest first, outside
     deleted conversations; each hit carries its conversation's ``title`` and ``endpoint``."""
@@ -137,7 +144,7 @@ def message_page(
     return page
 
 
-def _with_conversations(db, scope: Scope, hits: list[dict]) -> list[dict]:
+def _with_conversations(db: Db, scope: Scope, hits: list[dict]) -> list[dict]:
     ids = list({hit["conversation_id"] for hit in hits})
     found = db.conversations.find(
         {**scope.query(), "_id": {"$in": ids}}, {"title": 1, "endpoint": 1}

@@ -15,6 +15,7 @@ from .errors import Invalid
 from .lifecycle import STATUSES
 from .listing import ListFilter
 from .scope import Scope
+from .store import Db, DocumentCollection
 
 DAY_FORMAT = "%Y-%m-%d"
 FILTERED_CONVERSATIONS_MAX = 100_000
@@ -41,7 +42,7 @@ def selection(
     )
 
 
-def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
+def compute(db: Db, scope: Scope, chosen: ListFilter | None = None) -> dict:
     """The statistics of ``chosen`` (default: everything in scope)."""
     chosen = chosen or selection()
     match = chosen.query(scope)
@@ -57,7 +58,7 @@ def _status_count(status: str) -> dict:
     return {"$sum": {"$cond": [{"$eq": ["$status", status]}, 1, 0]}}
 
 
-def _totals(db, match: dict) -> dict:
+def _totals(db: Db, match: dict) -> dict:
     group = {
         "_id": None,
         "total_conversations": {"$sum": 1},
@@ -74,7 +75,7 @@ def _totals(db, match: dict) -> dict:
     return totals
 
 
-def _by_source(db, match: dict) -> dict[str, int]:
+def _by_source(db: Db, match: dict) -> dict[str, int]:
     pipeline = [
         {"$match": match},
         {"$group": {"_id": "$source", "count": {"$sum": 1}}},
@@ -83,7 +84,7 @@ def _by_source(db, match: dict) -> dict[str, int]:
     return {row["_id"]: row["count"] for row in db.conversations.aggregate(pipeline)}
 
 
-def _per_day(collection, match: dict) -> dict[str, int]:
+def _per_day(collection: DocumentCollection, match: dict) -> dict[str, int]:
     pipeline = [
         {"$match": match},
         {
@@ -96,7 +97,7 @@ def _per_day(collection, match: dict) -> dict[str, int]:
     return {row["_id"]: row["count"] for row in collection.aggregate(pipeline)}
 
 
-def _activity(db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
+def _activity(db: Db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
     conversations = _per_day(db.conversations, match)
     messages = _per_day(db.messages, _messages_match(db, scope, chosen, match))
     return [
@@ -105,7 +106,7 @@ def _activity(db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
     ]
 
 
-def _messages_match(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
+def _messages_match(db: Db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
     """Messages of the selected conversations (all of the scope's when nothing narrows)."""
     narrowed = any(
         getattr(chosen, name) is not None

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from .. import conversations
 from ..errors import Invalid
 from ..scope import Scope
+from ..store import Db
 from .plan import TOKENS_MAX, CompactionRequest, check_count
 
 
@@ -37,7 +38,7 @@ class AutoCompaction(CompactionRequest):
 AUTO_FIELDS = frozenset(AutoCompaction.__dataclass_fields__)
 
 
-def get_auto(db, scope: Scope, conversation_id: object) -> dict:
+def get_auto(db: Db, scope: Scope, conversation_id: object) -> dict:
     """A conversation's automatic-compaction setting (``strategy: none`` when unset)."""
     conversation = conversations.get(db, scope, conversation_id)
     return auto_of(conversation)
@@ -58,7 +59,7 @@ def auto_of(conversation: dict) -> dict:
     return asdict(setting)
 
 
-def set_auto(db, scope: Scope, conversation_id: object, setting: dict) -> dict:
+def set_auto(db: Db, scope: Scope, conversation_id: object, setting: dict) -> dict:
     """Replace a conversation's automatic-compaction setting; returns it."""
     try:
         auto = AutoCompaction(**setting)

@@ -23,6 +23,7 @@ import ijson
 from ..clock import new_id
 from ..errors import Invalid, PayloadTooLarge
 from ..scope import Scope
+from ..store import Db
 from . import chatbot_ui, chatgpt, claude, colloquy, librechat, openwebui
 from .archive import ZipLimits, json_members
 from .detect import EMPTY, Detected, container, json_format, unknown_format, without_bom
@@ -67,7 +68,7 @@ class ImportReport:
 
 
 def import_file(
-    db,
+    db: Db,
     scope: Scope,
     stream,
     *,

@@ -20,6 +20,7 @@ from pymongo.errors import BulkWriteError, DocumentTooLarge, DuplicateKeyError
 from ..clock import new_id
 from ..errors import Conflict, Invalid, PayloadTooLarge
 from ..scope import Scope
+from ..store import Db
 from .colloquy import with_fresh_ids
 from .model import Prepared
 from .rejection import Rejected
@@ -43,7 +44,7 @@ class Counts:
 class BatchWriter:
     def __init__(
         self,
-        db,
+        db: Db,
         owner: Scope,
         batch_id: str,
         *,
