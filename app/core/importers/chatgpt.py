@@ -42,7 +42,8 @@ def conversation_from(record: Record) -> ImportedConversation:
     nodes = {key: record.child(node, f"mapping node {key}") for key, node in mapping.items()}
     parents = {key: node.text("parent") for key, node in nodes.items()}
     model = record.string("default_model_slug") or _any_model(nodes) or DEFAULT_MODELS["openAI"]
-    found, thoughts = {}, {}
+    found: dict[str, ImportedMessage] = {}
+    thoughts: dict[str, str] = {}
     for key, node in nodes.items():
         message = _message(node, key, model, thoughts)
         if message is not None:
@@ -108,7 +109,7 @@ def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMess
         text = "\n\n".join(filter(None, (text, attachment_lines(names, text))))
     if not text:
         return None
-    role = ROLES[role_name]
+    role = ROLES[role_name or ""]  # present: an unknown role returned above
     own_model = string(metadata.get("model_slug")) or model
     return ImportedMessage(
         source_id=key,

@@ -125,8 +125,10 @@ def _old_marks(text: str, metadata: dict) -> list[str | None]:
         start, end = (
             citation.get(k) if isinstance(citation, dict) else None for k in ("start_ix", "end_ix")
         )
-        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-        marks.append(text[start:end] if valid and text[start] == "【" else None)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            marks.append(text[start:end] if text[start] == "【" else None)
+        else:
+            marks.append(None)
     return marks
 
 

@@ -214,10 +214,10 @@ def _stored(record: Record, skip: tuple[str, ...] = ()) -> dict:
 
 def with_fresh_ids(prepared: Prepared) -> Prepared:
     """The same conversation under new ids, every internal reference re-pointed."""
-    fresh = {prepared.conversation["_id"]: new_id()}
+    fresh = {prepared.stored["_id"]: new_id()}
     for document in (*prepared.messages, *prepared.summaries):
         fresh[document["_id"]] = new_id()
-    for document in (prepared.conversation, *prepared.messages, *prepared.summaries):
+    for document in (prepared.stored, *prepared.messages, *prepared.summaries):
         for key, value in document.items():
             document[key] = _repoint(value, fresh)
     return prepared

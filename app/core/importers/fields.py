@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Literal, overload
 
 import ijson
 
@@ -20,15 +21,21 @@ class Record:
     """A JSON object from the file, named (``conversation 3 ("Trip")``) for error messages."""
 
     def __init__(self, raw: object, where: str, index: int = 0):
-        self.raw = raw
-        self.where = where
-        self.index = index  # the conversation's position in its file, from 1
         if not isinstance(raw, dict):
             raise Invalid(f"{where} must be a JSON object")
+        self.raw: dict = raw
+        self.where = where
+        self.index = index  # the conversation's position in its file, from 1
 
     def fail(self, key: str, expected: str) -> Invalid:
         return Invalid(f"{self.where}: field '{key}' must be {expected}")
 
+    @overload
+    def text(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None
+    ) -> str | None: ...
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
         value = self.raw.get(key, MISSING)
         if value is MISSING or value is None:
@@ -41,6 +48,10 @@ class Record:
             raise self.fail(key, "a string")
         return value
 
+    @overload
+    def string(self, key: str, *, default: str) -> str: ...
+    @overload
+    def string(self, key: str, *, default: None = None) -> str | None: ...
     def string(self, key: str, *, default: str | None = None) -> str | None:
         """A field that must be text when present (no number stands in for it)."""
         value = self.raw.get(key)
@@ -56,6 +67,10 @@ class Record:
             raise self.fail(key, "true or false")
         return value
 
+    @overload
+    def identifier(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def identifier(self, key: str, *, required: bool = False) -> str | None: ...
     def identifier(self, key: str, *, required: bool = False) -> str | None:
         """An id from the file: a string (or number) of 1-``ID_MAX`` characters."""
         value = self.text(key, required=required)

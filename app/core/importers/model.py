@@ -81,6 +81,13 @@ class Prepared:
     def rejected(self, reason: str) -> Rejected:
         return replace(self.origin or Rejected(0, None, None, ""), reason=reason)
 
+    @property
+    def stored(self) -> dict:
+        """The conversation document (a tag list has none, and is never written as one)."""
+        if self.conversation is None:
+            raise ValueError("a tag list holds no conversation")
+        return self.conversation
+
 
 def prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Prepared:
     """Documents for ``imported``, owned by ``owner``; ``Invalid`` names what is wrong."""

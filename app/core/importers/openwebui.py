@@ -39,11 +39,11 @@ def conversation_from(record: Record) -> ImportedConversation:
     model = models[0] if models else DEFAULT_MODELS["openAI"]
     history = chat.child(chat.mapping("history"), "history")
     raw_messages = history.mapping("messages") or _by_id(chat)
-    found = [
+    read = [
         _message(history.child(raw, f"message {key}"), str(key), model)
         for key, raw in raw_messages.items()
     ]
-    found = [message for message in found if message is not None]
+    found = [message for message in read if message is not None]
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
@@ -148,7 +148,7 @@ def _files(message: Record) -> str:
     for item in message.items("files"):
         if not isinstance(item, dict):
             continue
-        inner = item.get("file") if isinstance(item.get("file"), dict) else {}
+        inner = item["file"] if isinstance(item.get("file"), dict) else {}
         name = item.get("name") or inner.get("filename") or ""
         kind = "Image" if item.get("type") == "image" else "File"
         lines.append(f"[{kind}: {name}]" if isinstance(name, str) and name else f"[{kind}]")
