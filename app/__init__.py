@@ -74,10 +74,11 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 def _wrap_wsgi(app: Flask, settings: Config) -> None:
     """WSGI layers below Flask: a case-insensitive bearer scheme, forwarded client addresses."""
-    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
+    # Flask's documented way to add WSGI middleware replaces the bound method
+    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.FORWARDED_PROXIES:  # behind proxies, the client is who they say it is
         hops = settings.FORWARDED_PROXIES
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _api_description() -> str:

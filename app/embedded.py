@@ -26,6 +26,7 @@ import threading
 import time
 from itertools import islice
 from pathlib import Path
+from typing import IO, Any
 
 import bson
 from bson.codec_options import CodecOptions
@@ -40,7 +41,7 @@ MEMORY_ONLY = ":memory:"
 SNAPSHOT_FORMAT = "colloquy.embedded-snapshot"
 SNAPSHOT_VERSION = 1
 SAVE_INTERVAL_SECONDS = 2.0
-CODEC = CodecOptions(tz_aware=False)
+CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=False)
 
 
 class StoreBusy(ConnectionFailure):
@@ -62,7 +63,7 @@ class DataFile:
         self.restored: dict[str, int] = {}  # documents per collection read back at start
         self.existed = False  # whether there was a snapshot to restore
         self._saved_count = -1
-        self._claim = None
+        self._claim: IO[str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -36,11 +36,12 @@ _NOT_PLAIN = (dict, list, tuple, re.Pattern, Regex)
 def install() -> None:
     """Patch mongomock once per process (idempotent)."""
     collection = mongomock.Collection
-    if getattr(collection._iter_documents, "by_id", False):
+    # mongomock's private methods, which its type stubs do not declare
+    if getattr(collection._iter_documents, "by_id", False):  # type: ignore[attr-defined]
         return
-    collection._iter_documents = _by_id(collection._iter_documents)
+    collection._iter_documents = _by_id(collection._iter_documents)  # type: ignore[attr-defined]
     cursor = mongomock.collection.Cursor
-    cursor._compute_results = _sliced_once(cursor._compute_results)
+    cursor._compute_results = _sliced_once(cursor._compute_results)  # type: ignore[method-assign]
     operators = filtering._filterer_inst._operator_map
     membership = _set_membership(operators["$in"])
     operators["$in"] = membership
@@ -92,7 +93,7 @@ def _by_id(scan_all):
         applies = filtering.filter_applies
         return (d for d in found if d is not None and applies(query, d))
 
-    iter_documents.by_id = True
+    iter_documents.by_id = True  # type: ignore[attr-defined]  # the idempotence mark
     return iter_documents
 
 

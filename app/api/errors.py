@@ -36,14 +36,14 @@ class Problem:
 
 def platform_body(problem: Problem) -> dict:
     """``{"error": {"type", "message", "details"?, "request_id"}}`` (v1 and system routes)."""
-    error = {"type": problem.code, "message": problem.message}
+    error: dict[str, object] = {"type": problem.code, "message": problem.message}
     if problem.details is not None:
         error["details"] = problem.details
     error["request_id"] = g.get("request_id")
     return {"error": error}
 
 
-def summarise_validation(messages: object) -> str:
+def summarise_validation(messages: dict | None) -> str:
     """A one-line reading of webargs/marshmallow messages: ``title is required`` etc."""
     for location, fields_ in (messages or {}).items():
         if not isinstance(fields_, dict):
