@@ -10,7 +10,7 @@ from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from ..limits import fork_limits
 from . import LIBRECHAT, title_waits
-from .schemas import (
+from .schemas.conversations import (
     ArchiveAllSchema,
     ArchiveBody,
     ConvoPageSchema,

@@ -10,7 +10,8 @@ from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from . import LIBRECHAT
-from .schemas import LibreChatMessageSchema, Request, Wire
+from .schemas import Request, Wire
+from .schemas.messages import LibreChatMessageSchema
 
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_message_edits",
