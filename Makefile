@@ -23,10 +23,11 @@ $(TEST_STAMP): $(STAMP)
 run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Install, lint and run the whole test suite, with branch coverage of app/.
+## Install, lint, type-check and run the whole test suite, with branch coverage of app/.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --cov --cov-report=term:skip-covered
 
 ## Type-check app/ with mypy (settings in pyproject.toml).
