@@ -14,6 +14,7 @@ from its model (``gpt-4o`` → ``GPT-4o``), and every message carries a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .chatgpt_render import (
     attachment_lines,
@@ -25,6 +26,8 @@ from .chatgpt_render import (
 )
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage, nearest_kept
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "chatgpt"
 HIDDEN_CONTENT = {"user_editable_context", "model_editable_context"}
@@ -33,7 +36,7 @@ ROLES = {"user": "user", "assistant": "assistant", "tool": "tool"}
 GPT = re.compile(r"gpt-(.+)", re.IGNORECASE)
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "conversation_id")
 
 

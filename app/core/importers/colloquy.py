@@ -26,6 +26,7 @@ from ..validation import clean_tags, merge_metadata
 from .fields import Record, label
 from .model import Prepared
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
+from .stream import Stream
 
 FORMAT = "colloquy"
 NDJSON_FORMAT = "colloquy-ndjson"
@@ -35,7 +36,7 @@ OWNER_FIELDS = ("workspace_id", "user_id")
 PLURAL = {"message": "messages", "summary": "summaries"}
 
 
-def read(stream, shape: str) -> Iterator:
+def read(stream: Stream, shape: str) -> Iterator[ColloquyConversation | TagList | Rejected]:
     for index, raw in enumerate(ijson.items(stream, "conversations.item", use_float=True), 1):
         yield attempt(raw, index)
     stream.seek(0)
@@ -45,7 +46,7 @@ def read(stream, shape: str) -> Iterator:
         yield TagList(found)
 
 
-def read_ndjson(stream, shape: str) -> Iterator:
+def read_ndjson(stream: Stream, shape: str) -> Iterator[ColloquyConversation | TagList | Rejected]:
     """The NDJSON export: records grouped back into conversations, one at a time."""
     current: dict | None = None
     count, tags = 0, []
@@ -91,6 +92,9 @@ class TagList:
         for tag in self.tags:
             tag.update(owner.query(), import_batch=batch_id)
         return Prepared(None, [], tags=self.tags)
+
+    def rejected(self, reason: str) -> Rejected:
+        return Rejected(0, None, None, reason)
 
 
 @dataclass
@@ -223,7 +227,7 @@ def with_fresh_ids(prepared: Prepared) -> Prepared:
     return prepared
 
 
-def _repoint(value, fresh: dict):
+def _repoint(value: object, fresh: dict) -> object:
     if isinstance(value, str):
         return fresh.get(value, value)
     if isinstance(value, list):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Literal, overload
+from typing import Literal, TypeVar, overload
 
 import ijson
 
@@ -13,8 +13,10 @@ from ..errors import Invalid
 from ..limits import ID_MAX
 from ..validation import check_storable
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
+from .stream import Stream
 
 MISSING = object()
+T = TypeVar("T")
 
 
 class Record:
@@ -109,7 +111,7 @@ class Record:
             raise self.fail(key, "a number")
         return int(value)
 
-    def stored_as_is(self, key: str, value):
+    def stored_as_is(self, key: str, value: T) -> T:
         """``value`` (kept verbatim in the store) if BSON can hold it and no key is an operator."""
         check_storable(value, f"{self.where}: field '{key}'")
         return value
@@ -117,7 +119,9 @@ class Record:
     def child(self, raw: object, label: str) -> Record:
         return Record(raw, f"{self.where}: {label}", self.index)
 
-    def attempt(self, build: Callable[[Record], object], id_key: str, title_key: str = "title"):
+    def attempt(
+        self, build: Callable[[Record], T], id_key: str, title_key: str = "title"
+    ) -> T | Rejected:
         """``build(self)``, or the ``Rejected`` conversation when the record is malformed."""
         try:
             return build(self)
@@ -140,8 +144,8 @@ def label(index: int, title: object) -> str:
 
 
 def records(
-    stream, prefix: str, build: Callable[[Record], object], id_key: str, title_key: str = "title"
-) -> Iterator[object]:
+    stream: Stream, prefix: str, build: Callable[[Record], T], id_key: str, title_key: str = "title"
+) -> Iterator[T | Rejected]:
     """``build`` applied to each conversation object under ``prefix`` of a JSON stream, one
     at a time; a malformed one becomes a ``Rejected`` and the next is read all the same."""
     for index, raw in enumerate(ijson.items(stream, prefix, use_float=True), start=1):

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "openwebui"
 ROLES = ("user", "assistant")
@@ -29,7 +32,7 @@ DETAILS = re.compile(
 THINK = re.compile(r"<think>(?P<body>.*?)</think>\s*", re.DOTALL)
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "id")
 
 
@@ -130,7 +133,7 @@ def _split_reasoning(content: str) -> tuple[str, str]:
     return text, "\n\n".join(filter(None, thoughts))
 
 
-def _joined(sources) -> str:
+def _joined(sources: Iterable[object]) -> str:
     """The text of lists of ``{type, text}`` parts (or bare strings), joined."""
     texts = []
     for parts in sources:
