@@ -24,6 +24,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +34,7 @@ from bson.codec_options import CodecOptions
 from bson.errors import BSONError
 from pymongo.errors import ConnectionFailure
 
+from .core.store import Db
 from .db import EmbeddedWrites
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ class SnapshotDamaged(RuntimeError):
 class DataFile:
     """The snapshot file of one embedded database, and the process's claim on it."""
 
-    def __init__(self, db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS):
+    def __init__(self, db: Db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS):
         self.db = db
         self.directory = Path(directory).resolve()
         self.path = self.directory / f"{db.name}.bson"
@@ -68,7 +70,9 @@ class DataFile:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def open(cls, db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS) -> DataFile:
+    def open(
+        cls, db: Db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS
+    ) -> DataFile:
         """Claim ``directory``, restore its snapshot into ``db`` and start saving."""
         files = cls(db, directory, interval)
         files._take_claim()
@@ -122,7 +126,7 @@ class DataFile:
         except (BSONError, KeyError, TypeError) as exc:
             raise self._damaged(exc) from exc
 
-    def _read(self, records) -> dict[str, int]:
+    def _read(self, records: Iterator[dict[str, Any]]) -> dict[str, int]:
         header = next(records, None)
         if not header or header.get("format") != SNAPSHOT_FORMAT:
             raise self._damaged("no snapshot header")
@@ -137,7 +141,7 @@ class DataFile:
                 self.db[name].insert_many(documents)
         return dict(counts)
 
-    def _damaged(self, reason) -> SnapshotDamaged:
+    def _damaged(self, reason: object) -> SnapshotDamaged:
         return SnapshotDamaged(
             f"the embedded store's snapshot {self.path} cannot be read ({reason}); "
             "move it away to start with an empty store"
@@ -213,7 +217,7 @@ class DataFile:
             atexit.unregister(self.close)
 
 
-def _stored_documents(collection):
+def _stored_documents(collection: Any) -> list[dict[str, Any]]:  # a mongomock Collection
     """The documents mongomock holds for ``collection``, without its per-document deep copy.
 
     ``find()`` copies every document; a snapshot of a large store under the write lock
