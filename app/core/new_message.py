@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import tokens
+from . import costs, tokens
 from .errors import Invalid
 from .validation import check_storable, check_texts, merge_metadata
 
@@ -15,7 +15,7 @@ ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
 CONTENT_PARTS_MAX = 500
 TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
-COST_CENTS_MAX = 10**12
+COST_CENTS_MAX = 10**7  # per message ($100,000): 10**13 micro-cents, totals far inside 64 bits
 
 
 @dataclass
@@ -128,7 +128,7 @@ def _document(
         "token_count": new.token_count,
         "input_tokens": int(new.input_tokens),
         "output_tokens": int(new.output_tokens),
-        "cost_cents": new.cost_cents,
+        costs.COST: costs.to_micro(new.cost_cents),
         "is_pinned": False,
         "compacted_by": None,
         "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
