@@ -27,9 +27,10 @@ from .clock import require_id, to_iso, utcnow
 from .errors import Forbidden, Invalid
 from .importers.colloquy import FORMAT_NAME, VERSION
 from .scope import Scope
+from .searchable import FIELD
 from .store import Db
 
-INTERNAL_FIELDS = ("_id", "import_batch")
+INTERNAL_FIELDS = ("_id", "import_batch", FIELD)  # FIELD: search words, derived again on import
 # A conversation with its messages and its summaries, each in stored order.
 Runs = tuple[dict, Iterable[dict], Iterable[dict]]
 FORMATS = ("json", "ndjson")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from . import conversations, messages
+from . import conversations, messages, searchable
 from .clock import ROOT_PARENT_ID, new_id, require_id
 from .errors import Invalid, NotFound
 from .scope import Scope
@@ -154,6 +154,7 @@ def clone_messages(chosen: list[dict], conversation: dict) -> tuple[list[dict], 
             "seq": seq,
             "created_at": created,
             "compacted_by": None,
+            **searchable.words_field(original.get("text")),
         }
         new_ids[original["_id"]] = copy["_id"]
         copies[original["_id"]] = copy

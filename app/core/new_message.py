@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import costs, tokens
+from . import costs, searchable, tokens
 from .errors import Invalid
 from .validation import check_storable, check_texts, merge_metadata
 
@@ -123,6 +123,7 @@ def _document(
         "role": new.role,
         "sender": new.sender or default_sender(new.role, new.model),
         "text": text,
+        **searchable.words_field(text),
         "content": new.content or [],
         "model": new.model,
         "token_count": new.token_count,
