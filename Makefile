@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test typecheck lint format seed token bench clean
+.PHONY: run test fuzz-long typecheck lint format seed token bench clean
 
 # The service's own dependencies (what `make run` needs).
 $(STAMP): pyproject.toml
@@ -28,6 +28,11 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n auto --cov --cov-report=term:skip-covered
+
+## The contract run at depth: many random requests per operation (CI runs a few, fixed).
+fuzz-long: $(TEST_STAMP)
+	CONTRACT_EXAMPLES=$(or $(EXAMPLES),500) CONTRACT_RANDOM=1 \
+		$(BIN)/pytest -q -n auto tests/contract/test_openapi.py
 
 ## Type-check app/ with mypy (settings in pyproject.toml).
 typecheck: $(TEST_STAMP)

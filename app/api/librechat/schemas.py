@@ -7,9 +7,11 @@ than each route reads); ids must be plain strings, so ``{"$gt": ""}`` is a 400.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, post_dump, post_load, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
+from ...core.compaction import auto
+from ...core.demo import EXAMPLE_CONVERSATION_ID, EXAMPLE_MESSAGE_ID, EXAMPLE_TAG
 from ...core.forking import OPTIONS
 from ...core.limits import ID_MAX, SOURCE_MAX, TAG_MAX
 from ...core.listing import LIST_LIMIT_MAX, ListFilter
@@ -17,7 +19,7 @@ from ...core.pagination import Sort
 from ...core.search import QUERY_MAX
 from ...core.tags import DESCRIPTION_MAX, SORTS
 from ...core.validation import TITLE_MAX
-from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
+from ..fields import ID_LENGTH, TAG_LENGTH, UtcDateTime, derived
 from ..uploads import RejectedSchema
 
 SORT_FIELDS = {
@@ -67,8 +69,19 @@ class Wire(Schema):
 # --- conversations and messages ---------------------------------------------------------
 
 
+OWN_SETTINGS = frozenset({auto.SETTING})
+
+
 class ConvoSchema(Wire):
-    """LibreChat's ``TConversation``; stored settings are spread at the top level."""
+    """LibreChat's ``TConversation``; stored settings are spread at the top level.
+
+    The model settings (``temperature``, ``top_p``, ``promptPrefix`` …: whatever
+    an import stored) are the further properties the schema allows; Colloquy's own
+    settings (automatic compaction) are no part of a LibreChat conversation.
+    """
+
+    class Meta:
+        unknown = INCLUDE  # documents the spread settings: additionalProperties true
 
     NULLABLE = ("endpoint",)
 
@@ -79,7 +92,7 @@ class ConvoSchema(Wire):
     model = fields.String(allow_none=True)
     modelLabel = fields.String(attribute="model_label", allow_none=True)
     assistant_id = fields.String(allow_none=True)
-    isArchived = fields.Function(lambda c: c.get("status") == "archived")
+    isArchived = derived(lambda c: c.get("status") == "archived", "boolean")
     pinned = fields.Boolean()
     tags = fields.List(fields.String())
     createdAt = UtcDateTime(attribute="created_at")
@@ -87,7 +100,8 @@ class ConvoSchema(Wire):
 
     @post_dump(pass_original=True)
     def spread_settings(self, data, original, **kwargs):
-        extra = {k: v for k, v in (original.get("settings") or {}).items() if k not in data}
+        settings = original.get("settings") or {}
+        extra = {k: v for k, v in settings.items() if k not in data and k not in OWN_SETTINGS}
         return {**extra, **data}
 
 
@@ -106,16 +120,23 @@ class LibreChatMessageSchema(Wire):
     messageId = fields.String(attribute="_id")
     conversationId = fields.String(attribute="conversation_id")
     parentMessageId = fields.String(attribute="parent_message_id")
-    isCreatedByUser = fields.Function(lambda m: m.get("role") == "user")
+    isCreatedByUser = derived(lambda m: m.get("role") == "user", "boolean")
     sender = fields.String()
     text = fields.String()
-    content = fields.Function(_content_parts)
+    content = derived(
+        _content_parts,
+        "array",
+        items={"type": "object"},
+        description="Content parts (`{type, text}` …); absent for plain text.",
+    )
     model = fields.String(allow_none=True)
     tokenCount = fields.Integer(attribute="token_count", allow_none=True)
     createdAt = UtcDateTime(attribute="created_at")
-    updatedAt = fields.Function(
+    updatedAt = derived(
         lambda m: to_iso(m.get("updated_at") or m["created_at"]),
-        metadata={"description": "Last edit, or the creation time."},
+        "string",
+        format="date-time",
+        description="Last edit, or the creation time.",
     )
     feedback = fields.Dict(
         metadata={"description": "`{rating, tag, text?}` when the user rated the message."}
@@ -161,21 +182,29 @@ class ConvoPageSchema(Schema):
 
 
 class TitleArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "title": "Quarterly report"}
+
     conversationId = required_id()
     title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
 
 class ArchiveArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "isArchived": True}
+
     conversationId = required_id()
     isArchived = fields.Boolean(required=True)
 
 
 class PinArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "pinned": False}
+
     conversationId = required_id()
     pinned = fields.Boolean(required=True)
 
 
 class DeleteArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "source": "button"}
+
     conversationId = required_id()
     source = fields.String(validate=validate.Length(max=SOURCE_MAX))
     thread_id = fields.String(allow_none=True, validate=ID_LENGTH)
@@ -187,7 +216,7 @@ def wrapped(arg_schema: type[Schema]) -> type[Schema]:
     return type(
         f"{arg_schema.__name__}Body",
         (Request,),
-        {"arg": fields.Nested(arg_schema, required=True)},
+        {"arg": fields.Nested(arg_schema, required=True), "EXAMPLE": {"arg": arg_schema.EXAMPLE}},
     )
 
 
@@ -220,6 +249,13 @@ FORK_OPTION_ALIASES = {"target": "targetLevel", "branch": "includeBranches"}
 
 
 class ForkRequest(Request):
+    EXAMPLE = {
+        "conversationId": EXAMPLE_CONVERSATION_ID,
+        "messageId": EXAMPLE_MESSAGE_ID,
+        "option": "targetLevel",
+        "splitAtTarget": False,
+    }
+
     conversationId = required_id()
     messageId = required_id()
     option = fields.String(
@@ -249,6 +285,8 @@ class CopySchema(Schema):
 
 
 class DuplicateRequest(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "title": "Quarterly report (copy)"}
+
     conversationId = required_id()
     title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))
 
@@ -270,10 +308,14 @@ class TagSchema(Wire):
 
 
 class TagRequest(Request):
+    EXAMPLE = {"tag": "important"}
+
     tag = fields.String(required=True, validate=TAG_LENGTH)
 
 
 class TagCreateRequest(TagRequest):
+    EXAMPLE = {"tag": "to-read", "description": "Come back to these", "addToConversation": False}
+
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
     conversationId = fields.String(
@@ -290,12 +332,16 @@ class TagCreateRequest(TagRequest):
 
 
 class TagUpdateRequest(Request):
+    EXAMPLE = {"description": "Work in progress", "position": 0}
+
     tag = fields.String(validate=TAG_LENGTH)
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     position = fields.Integer(strict=True, validate=validate.Range(min=0))
 
 
 class TagSetRequest(Request):
+    EXAMPLE = {"tags": [EXAMPLE_TAG, "important"]}
+
     tags = fields.List(fields.String(validate=validate.Length(max=TAG_MAX)), required=True)
 
 

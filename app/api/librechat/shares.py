@@ -46,6 +46,8 @@ public_blp: DialectBlueprint = DialectBlueprint(
 
 
 class ShareCreateRequest(Request):
+    EXAMPLE: dict = {}  # every message; `targetMessageId` shares those up to its depth
+
     targetMessageId = fields.String(
         allow_none=True,
         validate=ID_LENGTH,
