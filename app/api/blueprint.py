@@ -6,6 +6,9 @@ a human tag name for Swagger UI. From those, each of its routes
 
 - is authenticated (bearer JWT, ``auth.authenticate``) and documents that 401
   itself, or, on a ``public`` blueprint, documents that it needs no token;
+- documents the 503 of a store outage (answered while the store breaker is open,
+  with ``Retry-After``) when it reads the store: every authenticated route, and a
+  public one whose blueprint says ``store=True``;
 - documents its other errors with ``@blp.errors(404, 409)``: the dialect's error
   schema, the blueprint's wording for each status;
 - is listed in Swagger UI under ``tag`` (blueprints sharing a tag share a section;
@@ -32,6 +35,13 @@ from .auth import require_auth
 from .bodies import JsonBodyParser
 from .errors import Dialect, register_dialect
 
+STORE_DOWN = "The store is unavailable (outage or maintenance); retry after `Retry-After` seconds."
+
+
+def store_down_or(reason: str) -> str:
+    """The 503 wording of a blueprint whose routes answer 503 for one more ``reason``."""
+    return f"{STORE_DOWN} Also: {reason}"
+
 
 class DialectBlueprint(Blueprint):
     """Routes of one dialect under one Swagger UI tag (see the module docstring)."""
@@ -47,13 +57,19 @@ class DialectBlueprint(Blueprint):
         tag: str,
         errors: Mapping[int, str] | None = None,
         public: bool = False,
+        store: bool | None = None,
         **kwargs,
     ):
         super().__init__(name, import_name, **kwargs)
         self.dialect = dialect
         self.tag = tag
-        self.error_descriptions = {**dialect.error_descriptions, **(errors or {})}
+        self.error_descriptions = {
+            503: STORE_DOWN,
+            **dialect.error_descriptions,
+            **(errors or {}),
+        }
         self.public = public
+        self.store = not public if store is None else store
         register_dialect(dialect)
         if not public:
             require_auth(self)
@@ -84,16 +100,23 @@ class DialectBlueprint(Blueprint):
         return {"schema": self.dialect.error_schema, "description": self.error_descriptions[status]}
 
     def _prepare_auth_doc(self, doc: dict, doc_info: dict, **kwargs) -> dict:
-        """A flask-smorest doc callback: 401 on authenticated routes, no security on public."""
+        """A flask-smorest doc callback: 401 on authenticated routes, no security on public,
+        503 on routes that read the store."""
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
         if self.public:
             doc["security"] = []
-            return doc
-        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
-        if not any(str(status) == "401" for status in responses):
-            unauthorized = self._error_doc(401)
-            unauthorized["schema"] = resolve_schema_instance(unauthorized["schema"])
-            responses[401] = [{**unauthorized, "content_type": None}]  # as alt_response stores
+        else:
+            self._document(responses, 401)
+        if self.store:
+            self._document(responses, 503)
         return doc
+
+    def _document(self, responses: dict, status: int) -> None:
+        """Add ``status`` in the dialect's shape unless the route documents it itself."""
+        if not any(str(documented) == str(status) for documented in responses):
+            error = self._error_doc(status)
+            error["schema"] = resolve_schema_instance(error["schema"])
+            responses[status] = [{**error, "content_type": None}]  # as alt_response stores
 
 
 def openapi_tags(blueprints) -> list[dict]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, missing, validate
 
+from ..core import costs
 from ..core.clock import to_iso, to_storage
 from ..core.limits import ID_MAX, MODEL_MAX, SOURCE_MAX, TAG_MAX
 
@@ -33,3 +34,17 @@ class UtcDateTime(fields.DateTime):
             return to_storage(datetime.fromisoformat(value.strip()))
         except ValueError as exc:
             raise ValidationError("Not a valid ISO 8601 datetime.") from exc
+
+
+class Cents(fields.Float):
+    """A stored cost answered in cents, rounded to the micro-cent (``core.costs``): read
+    from its integer micro-cents field (``costs.COST`` or ``costs.TOTAL``), legacy float
+    cents included."""
+
+    def __init__(self, stored: str, **kwargs):
+        kwargs.setdefault("metadata", {"description": "Cents, exact to the micro-cent."})
+        super().__init__(dump_only=True, **kwargs)
+        self.stored = stored
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return costs.to_cents(costs.stored_micro(obj, self.stored))

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from . import lifecycle, records
+from . import costs, lifecycle, records
 from .clock import new_id, require_id, utcnow
 from .errors import Conflict
 from .records import get as get
@@ -21,6 +21,7 @@ from .records import get_live as get_live
 from .scope import Scope
 from .validation import (
     check_texts,
+    clean_label,
     clean_source,
     clean_tags,
     clean_title,
@@ -32,7 +33,7 @@ DEFAULT_TITLE = "New Chat"
 
 
 def create(db, scope: Scope, **fields) -> dict:
-    """Insert a new, empty conversation owned by the caller and return it.
+    """Insert a new, empty conversation owned by ``scope.owner_id`` and return it.
 
     ``fields`` are those of ``new_document``.
     """
@@ -62,14 +63,15 @@ def new_document(
     created_at: datetime | None = None,
     forked_from: dict | None = None,
 ) -> dict:
-    """A new, empty conversation owned by the caller, checked but not stored."""
+    """A new, empty conversation owned by ``scope.owner_id`` (the caller, or the user an
+    admin's scope is narrowed to), checked but not stored."""
     check_texts(endpoint=endpoint, model=model, model_label=model_label, assistant_id=assistant_id)
     now = utcnow()
     created = created_at or now
     return {
         "_id": require_id(conversation_id, "conversation id") if conversation_id else new_id(),
         "workspace_id": scope.workspace_id,
-        "user_id": scope.actor_id,
+        "user_id": scope.owner_id,
         "title": clean_title(title) if title is not None else DEFAULT_TITLE,
         "title_source": title_source or ("user" if title is not None else "default"),
         "endpoint": endpoint,
@@ -87,9 +89,9 @@ def new_document(
         "latest_message_id": None,
         "total_input_tokens": 0,
         "total_output_tokens": 0,
-        "total_cost_cents": 0,
-        # last_message_at is absent until the first message: mongomock's $max cannot
-        # compare a date with a stored null (MongoDB can), so there is never a null.
+        costs.TOTAL: 0,  # integer micro-cents: see app/core/costs.py
+        # last_message_at is absent until the first message (the wire says null):
+        # mongomock's $max cannot compare a date with a stored null (MongoDB can).
         "created_at": created,
         "updated_at": max(created, now) if created_at is None else created,
         "forked_from": forked_from,
@@ -111,11 +113,17 @@ def update(
     metadata: object = None,
     tags: object = None,
     settings: dict | None = None,
+    model: object = None,
+    endpoint: object = None,
 ) -> dict:
-    """Change title, merge metadata, replace tags or settings; ``None`` leaves a field."""
+    """Change title, merge metadata, replace tags, settings, model or endpoint; ``None``
+    leaves a field."""
     changes: dict = {}
     if title is not None:
         changes.update(title=clean_title(title), title_source="user")
+    for name, value in (("model", model), ("endpoint", endpoint)):
+        if value is not None:
+            changes[name] = clean_label(value, name)
     if tags is not None:
         changes["tags"] = clean_tags(tags)
     if metadata is not None:

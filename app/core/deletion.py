@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import lifecycle, records
 from .clock import require_id
+from .errors import NotFound
 from .scope import Scope
 
 
@@ -22,8 +23,18 @@ class Deleted:
 
 
 def soft_delete(db, scope: Scope, conversation_id: object) -> dict:
-    """Mark deleted: hidden from lists, restorable, messages kept."""
-    return lifecycle.set_status(db, scope, conversation_id, "deleted")
+    """Mark deleted: hidden from lists, restorable, messages kept.
+
+    Idempotent: a conversation deleted already is returned as it is (its first
+    ``deleted_at`` kept); a missing or foreign one is still ``NotFound`` / ``NotOwned``.
+    """
+    try:
+        return lifecycle.set_status(db, scope, conversation_id, "deleted")
+    except NotFound:
+        document = records.get(db, scope, conversation_id)
+        if document["status"] != "deleted":
+            raise
+        return document
 
 
 def hard_delete(db, scope: Scope, conversation_ids: list, *, must_exist: bool = False) -> Deleted:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 
-from . import conversations, messages, tokens
+from . import conversations, costs, messages, tokens
 from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .new_message import TEXT_MAX
@@ -149,7 +149,7 @@ def delete(db: Db, scope: Scope, conversation_id: object, message_id: object) ->
                 "message_count": -1,
                 "total_input_tokens": -int(removed.get("input_tokens") or 0),
                 "total_output_tokens": -int(removed.get("output_tokens") or 0),
-                "total_cost_cents": -(removed.get("cost_cents") or 0),
+                costs.TOTAL: -costs.stored_micro(removed, costs.COST),
             },
             "$set": {"updated_at": utcnow()},
         },

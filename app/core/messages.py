@@ -10,7 +10,7 @@ from __future__ import annotations
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, tokens, tree
+from . import conversations, costs, tokens, tree
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .new_message import NewMessage, text_of
@@ -48,7 +48,7 @@ def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
         "message_seq": 1,
         "total_input_tokens": int(new.input_tokens),
         "total_output_tokens": int(new.output_tokens),
-        "total_cost_cents": new.cost_cents,
+        costs.TOTAL: costs.to_micro(new.cost_cents),
     }
     before = db.conversations.find_one_and_update(
         {"_id": conversation["_id"], **scope.query()},
@@ -124,7 +124,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "token_count": new.token_count,
         "input_tokens": int(new.input_tokens),
         "output_tokens": int(new.output_tokens),
-        "cost_cents": new.cost_cents,
+        costs.COST: costs.to_micro(new.cost_cents),
         "is_pinned": False,
         "compacted_by": None,
         "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
@@ -148,8 +148,8 @@ def _take_back(db, document: dict, increments: dict, before: dict, stamp) -> Non
     and messages appended under it meanwhile move to its parent.
     """
     conversation_id, message_id = document["conversation_id"], document["_id"]
-    fields = [*(k for k in increments), "latest_message_id", "updated_at"]
-    restore: dict = {"$set": {k: before.get(k) for k in fields}}
+    restore: dict = {"$set": {k: before.get(k, 0) for k in increments}}
+    restore["$set"].update({k: before.get(k) for k in ("latest_message_id", "updated_at")})
     if "last_message_at" in before:
         restore["$set"]["last_message_at"] = before["last_message_at"]
     else:
@@ -232,7 +232,7 @@ def recount(db, conversation_id: str) -> dict:
         "message_count": 0,
         "total_input_tokens": 0,
         "total_output_tokens": 0,
-        "total_cost_cents": 0,
+        costs.TOTAL: 0,
         "last_message_at": None,
         "message_seq": 0,
     }
@@ -244,7 +244,7 @@ def recount(db, conversation_id: str) -> dict:
                 "message_count": {"$sum": 1},
                 "total_input_tokens": {"$sum": "$input_tokens"},
                 "total_output_tokens": {"$sum": "$output_tokens"},
-                "total_cost_cents": {"$sum": "$cost_cents"},
+                **costs.sums(costs.COST),
                 "last_message_at": {"$max": "$created_at"},
                 "message_seq": {"$max": "$seq"},
             }
@@ -254,13 +254,14 @@ def recount(db, conversation_id: str) -> dict:
         # MongoDB yields no group for no messages; mongomock yields one of nulls ($max of
         # nothing), which would store message_seq: null and break the next append's $inc
         if row.get("message_count"):
-            totals.update({k: v for k, v in row.items() if k != "_id"})
+            totals.update({k: v for k, v in row.items() if k in totals})
+            totals[costs.TOTAL] = costs.stored_micro(row, costs.COST)
     latest = db.messages.find_one({"conversation_id": conversation_id}, sort=[("seq", -1)])
     totals["latest_message_id"] = latest["_id"] if latest else None
-    update = {"$set": totals}
+    update: dict = {"$set": totals, "$unset": {costs.LEGACY[costs.TOTAL]: ""}}
     if totals["last_message_at"] is None:  # never a stored null: see conversations.create
         del totals["last_message_at"]
-        update["$unset"] = {"last_message_at": ""}
+        update["$unset"]["last_message_at"] = ""
     db.conversations.update_one({"_id": conversation_id}, update)
     return totals
 

@@ -13,7 +13,7 @@ ROLES = ("user", "assistant", "system", "tool")
 TEXT_MAX = 1_000_000
 CONTENT_PARTS_MAX = 500
 TOKENS_MAX = 10**12  # per message; keeps totals far inside 64-bit integers
-COST_CENTS_MAX = 10**12
+COST_CENTS_MAX = 10**7  # per message ($100,000): 10**13 micro-cents, totals far inside 64 bits
 
 
 @dataclass

@@ -38,6 +38,11 @@ class Scope:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def owner_id(self) -> str:
+        """Who owns what this scope creates: the user it is narrowed to, else the actor."""
+        return self.user_id if self.user_id is not None else self.actor_id
+
     def narrowed_to(self, user_id: str) -> Scope:
         """The same caller looking at one user's data; only admins may look at others'."""
         if user_id != self.actor_id and not self.is_admin:

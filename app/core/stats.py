@@ -2,15 +2,16 @@
 
 The selection is the caller's conversations (every status) narrowed by source,
 assistant and a creation-date range. Totals sum the selected conversations'
-counters; ``activity_by_day`` counts, per UTC day, the selected conversations
-created that day and the messages appended to them that day, so the days add
-up to ``total_conversations`` and ``total_messages``.
+counters (the cost exactly, in micro-cents: ``costs``); ``activity_by_day`` counts,
+per UTC day, the selected conversations created that day and the messages appended to
+them that day, so the days add up to ``total_conversations`` and ``total_messages``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from . import costs
 from .errors import Invalid
 from .lifecycle import STATUSES
 from .listing import ListFilter
@@ -18,7 +19,7 @@ from .scope import Scope
 
 DAY_FORMAT = "%Y-%m-%d"
 FILTERED_CONVERSATIONS_MAX = 100_000
-TOTAL_FIELDS = ("total_input_tokens", "total_output_tokens", "total_cost_cents")
+TOTAL_FIELDS = ("total_input_tokens", "total_output_tokens")
 
 
 def selection(
@@ -58,8 +59,7 @@ def _status_count(status: str) -> dict:
 
 
 def _totals(db, match: dict) -> dict:
-    group = {
-        "_id": None,
+    counts = {
         "total_conversations": {"$sum": 1},
         "active_conversations": _status_count("active"),
         "archived_conversations": _status_count("archived"),
@@ -67,10 +67,11 @@ def _totals(db, match: dict) -> dict:
         "total_messages": {"$sum": "$message_count"},
         **{name: {"$sum": f"${name}"} for name in TOTAL_FIELDS},
     }
+    group = {"_id": None, **counts, **costs.sums(costs.TOTAL)}
     rows = list(db.conversations.aggregate([{"$match": match}, {"$group": group}]))
-    totals = {name: 0 for name in group if name != "_id"}
-    if rows:
-        totals.update({k: v for k, v in rows[0].items() if k != "_id"})
+    row = rows[0] if rows else {}
+    totals = {name: row.get(name, 0) for name in counts}
+    totals["total_cost_cents"] = costs.to_cents(costs.stored_micro(row, costs.TOTAL))
     return totals
 
 

@@ -17,7 +17,7 @@ import math
 import re
 
 from .errors import Invalid, InvalidField
-from .limits import SOURCE_MAX, TAG_MAX
+from .limits import MODEL_MAX, SOURCE_MAX, TAG_MAX
 
 TITLE_MAX = 1024
 TAGS_PER_CONVERSATION = 100
@@ -40,6 +40,19 @@ def check_texts(**values: object) -> None:
     for field, value in values.items():
         if isinstance(value, str):
             check_text(value, field)
+
+
+LABEL_MAX = {"model": MODEL_MAX, "endpoint": SOURCE_MAX}  # a conversation's model and endpoint
+
+
+def clean_label(value: object, name: str) -> str:
+    """A conversation's ``model`` or ``endpoint`` as a caller sets it: a non-empty string
+    within its cap (``LABEL_MAX``)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidField(name, f"{name} must be a non-empty string")
+    if len(value) > LABEL_MAX[name]:
+        raise InvalidField(name, f"{name} is at most {LABEL_MAX[name]} characters")
+    return check_text(value, name)
 
 
 def clean_title(title: object) -> str:

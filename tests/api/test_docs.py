@@ -59,6 +59,24 @@ def test_every_token_route_documents_401_and_public_ones_need_no_token(client):
         assert ("401" in operation["responses"]) != public, (method, path)
 
 
+DIALECT_ERRORS = {"/v1": "PlatformError", "/api": "LibreChatError", "/chat": "ChatError"}
+
+
+def test_every_data_route_documents_503_in_its_dialect_schema(client):
+    spec = client.get("/openapi.json").json
+    data_routes = 0
+    for path, method, operation in operations(spec):
+        if operation["tags"] == ["System"]:
+            continue
+        data_routes += 1
+        unavailable = operation["responses"].get("503")
+        assert unavailable is not None, (method, path)
+        prefix = "/" + path.split("/")[1]
+        assert ref(unavailable) == DIALECT_ERRORS[prefix], (method, path)
+        assert "retry" in unavailable["description"].lower(), (method, path)
+    assert data_routes > 40
+
+
 def test_tags_are_human_names_listed_once_and_grouped_by_dialect(client):
     spec = client.get("/openapi.json").json
     listed = [tag["name"] for tag in spec["tags"]]

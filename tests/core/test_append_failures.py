@@ -3,7 +3,7 @@
 import pytest
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from app.core import conversations, messages
+from app.core import conversations, costs, messages
 from app.core.errors import Conflict, Invalid, NotFound
 
 New = messages.NewMessage
@@ -126,7 +126,7 @@ def test_a_failed_insert_keeps_a_concurrent_append(db, alice, conv):
     assert after["latest_message_id"] == other["message"]["_id"]
     assert after["message_count"] == 2
     assert (after["total_input_tokens"], after["total_output_tokens"]) == (3, 7)
-    assert after["total_cost_cents"] == 0
+    assert after[costs.TOTAL] == 0
     assert messages.recount(db, conv["_id"])["message_count"] == 2
     landed = db.messages.find_one({"_id": other["message"]["_id"]})
     assert landed["parent_message_id"] == conv["latest_message_id"]  # not the failed one

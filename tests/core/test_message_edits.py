@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, deletion, feedback, message_edits, messages, tokens
+from app.core import conversations, costs, deletion, feedback, message_edits, messages, tokens
 from app.core.clock import ROOT_PARENT_ID
 from app.core.errors import Invalid, NotFound, NotOwned
 from app.core.new_message import TEXT_MAX
@@ -98,7 +98,7 @@ def test_delete_takes_the_message_out_of_every_figure(db, alice, chat):
     stored = conversations.get(db, alice, conversation["_id"])
     assert stored["message_count"] == 1
     assert (stored["total_input_tokens"], stored["total_output_tokens"]) == (7, 0)
-    assert stored["total_cost_cents"] == 0
+    assert stored[costs.TOTAL] == 0
     assert stored["latest_message_id"] == question["_id"]
     assert stored["last_message_at"] == question["created_at"]
     recounted = messages.recount(db, conversation["_id"])

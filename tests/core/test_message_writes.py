@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.core import conversations, forking, lifecycle, messages, new_message
+from app.core import conversations, costs, forking, lifecycle, messages, new_message
 from app.core.clock import ROOT_PARENT_ID, utcnow
 from app.core.errors import Invalid
 from tests.builders import chat, ids_of
@@ -19,7 +19,7 @@ New = messages.NewMessage
         New(role="user", text="x" * (new_message.TEXT_MAX + 1)),
         New(role="user", content=[{"type": "text", "text": "x"}] * 501),
         New(role="assistant", text="x", output_tokens=10**12 + 1),
-        New(role="user", text="x", cost_cents=10**12 + 1),
+        New(role="user", text="x", cost_cents=new_message.COST_CENTS_MAX + 0.01),
         New(role="user", content=[{"$bad": 1}]),
         New(role="user", content=[]),
     ],
@@ -31,6 +31,7 @@ def test_validate_rejects(new):
 
 def test_validate_accepts_the_limits():
     New(role="tool", text="x" * new_message.TEXT_MAX, input_tokens=10**12).validate()
+    New(role="user", text="x", cost_cents=new_message.COST_CENTS_MAX).validate()
     New(role="system", content=[{"type": "text", "text": "x"}] * 500).validate()
 
 
@@ -120,7 +121,7 @@ def test_insert_many_stores_messages_and_recounts(db, alice):
     stored = conversations.get(db, alice, conv["_id"])
     assert stored["message_count"] == 3
     assert (stored["total_input_tokens"], stored["total_output_tokens"]) == (4, 8)
-    assert stored["total_cost_cents"] == pytest.approx(1.75)
+    assert costs.total_cents(stored) == 1.75
     assert (stored["message_seq"], stored["latest_message_id"]) == (3, "c")
     assert stored["last_message_at"] == max(d["created_at"] for d in documents)
     following = messages.append(db, alice, conv["_id"], New(role="user", text="next"))
@@ -168,7 +169,7 @@ def test_recount_returns_the_totals_it_stores(db, alice):
         "message_count": 2,
         "total_input_tokens": 2,
         "total_output_tokens": 5,
-        "total_cost_cents": 0,
+        costs.TOTAL: 0,
         "last_message_at": last["created_at"],
         "message_seq": 2,
         "latest_message_id": last["_id"],

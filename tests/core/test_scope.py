@@ -47,3 +47,10 @@ def test_query_is_a_fresh_dict_each_time():
 def test_scopes_are_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         Scope.for_user("alice").user_id = None
+
+
+def test_owner_is_the_narrowed_user_else_the_actor():
+    admin = Scope.for_admin("root")
+    assert admin.owner_id == "root"
+    assert admin.narrowed_to("alice").owner_id == "alice"
+    assert Scope.for_user("bob").owner_id == "bob"

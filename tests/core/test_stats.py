@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.core import conversations, lifecycle, messages, stats
+from app.core import conversations, costs, lifecycle, messages, stats
 from app.core.scope import Scope
 
 
@@ -60,7 +60,7 @@ def by_hand(db, alice, **filters):
         "total_messages": sum(c["message_count"] for c in chosen),
         "total_input_tokens": sum(c["total_input_tokens"] for c in chosen),
         "total_output_tokens": sum(c["total_output_tokens"] for c in chosen),
-        "total_cost_cents": sum(c["total_cost_cents"] for c in chosen),
+        "total_cost_cents": costs.to_cents(sum(c[costs.TOTAL] for c in chosen)),
         "conversations_by_source": sources,
         "activity_by_day": [
             {"date": d, "conversations": n[0], "messages": n[1]} for d, n in sorted(days.items())

@@ -37,12 +37,15 @@ def own_scope():
     return scope.narrowed_to(scope.actor_id)
 
 
-@blp.route("/")
+@blp.route("/", strict_slashes=False)  # `/chat` answers the list too, not a redirect
 @blp.arguments(ChatListQuerySchema, location="query")
 @blp.response(200, ChatListSchema)
 @blp.errors(422, 500)
 def list_chats(args):
-    """The caller's active (non-archived) chats, most recently updated first."""
+    """The caller's active (non-archived) chats, most recently updated first.
+
+    `GET /chat` (without the slash) answers the same list.
+    """
     return listing.list_offset(
         mongo.db, own_scope(), ACTIVE_ONLY, limit=args["limit"], offset=args["offset"]
     )

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ...core import messages, search
 from ...extensions import mongo
 from ..auth import current_scope
-from ..blueprint import DialectBlueprint
+from ..blueprint import DialectBlueprint, store_down_or
 from ..fields import ID_LENGTH
 from . import LIBRECHAT
 from .schemas import LibreChatMessageSchema, Request
@@ -21,7 +21,7 @@ blp: DialectBlueprint = DialectBlueprint(
     tag="LibreChat: search",
     url_prefix="/api",
     description="LibreChat: message search, and a conversation's messages page by page.",
-    errors={503: "`SEARCH_BACKEND=text` needs a MongoDB server."},
+    errors={503: store_down_or("`SEARCH_BACKEND=text` needs a MongoDB server.")},
 )
 
 

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from ...core import search, shares
 from ...extensions import mongo
 from ..auth import current_scope
-from ..blueprint import DialectBlueprint
+from ..blueprint import DialectBlueprint, store_down_or
 from ..fields import ID_LENGTH, UtcDateTime
 from ..limits import fork_limits, share_read_limit
 from . import LIBRECHAT
@@ -19,7 +19,7 @@ SHARE_ERRORS = {
     404: '`{"error": "Share not found"}`: no such link (or not yours), deleted or refreshed, '
     "or its conversation deleted.",
     409: '`{"error": "Share already exists"}` for this conversation (and target message).',
-    503: "`SEARCH_BACKEND=text` needs a MongoDB server.",
+    503: store_down_or("`SEARCH_BACKEND=text` needs a MongoDB server."),
 }
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_shares",
@@ -42,6 +42,7 @@ public_blp: DialectBlueprint = DialectBlueprint(
         429: "Too many reads from this IP (SHARE_IP_MAX per SHARE_IP_WINDOW); see `Retry-After`.",
     },
     public=True,
+    store=True,
 )
 
 

@@ -65,15 +65,19 @@ def list_conversations(args):
 @blp.route("", methods=["POST"])
 @blp.arguments(ConversationCreateSchema)
 @blp.response(201, ConversationEnvelopeSchema)
-@blp.errors(400, 404, 409, 422)
+@blp.errors(400, 403, 404, 409, 422)
 def create_conversation(body):
     """Create a conversation, optionally with its first messages.
 
     Initial messages are appended in order, each under the previous one unless it
-    names an earlier initial message as `parent_message_id`.
+    names an earlier initial message as `parent_message_id`. An admin token may
+    create it for a user of its workspace (`user_id`): that user owns it, as if
+    they had created it; a user token naming another user is a 403.
     """
     initial = body.pop("messages")
-    created = appending.start(mongo.db, current_scope(), initial, services.current, **body)
+    scope = scope_for(body)
+    body.pop("user_id", None)
+    created = appending.start(mongo.db, scope, initial, services.current, **body)
     return {"data": created}
 
 
@@ -105,7 +109,7 @@ def get_conversation(args, conversation_id):
 @blp.response(200, ConversationEnvelopeSchema)
 @blp.errors(400, 404, 422)
 def update_conversation(body, conversation_id):
-    """Change title, merge metadata, replace tags, or change status.
+    """Change title, merge metadata, replace tags, set model or endpoint, or change status.
 
     `status`: `archived` archives; `active` unarchives or restores a soft-deleted
     conversation; `deleted` soft-deletes. Metadata keys are 1-64 letters, digits,
@@ -120,6 +124,8 @@ def update_conversation(body, conversation_id):
 @blp.errors(403, 404, 422)
 def delete_conversation(args, conversation_id):
     """Soft-delete a conversation (hidden from lists, restorable with `status: active`).
+
+    Idempotent: deleting a conversation that is deleted already answers the same.
 
     `?hard=true` (admin tokens only) erases the conversation and its messages.
     """

@@ -10,7 +10,7 @@ from flask import current_app
 
 from ...core import listing
 from ...extensions import mongo
-from ..blueprint import DialectBlueprint
+from ..blueprint import DialectBlueprint, store_down_or
 from ..errors import PLATFORM
 from .conversations import page_body, scope_for
 from .schemas.search import SearchPageSchema, SearchQuerySchema
@@ -22,14 +22,14 @@ blp: DialectBlueprint = DialectBlueprint(
     tag="Platform: search",
     url_prefix="/v1/conversations",
     description="Platform API: search conversations by title and message text.",
+    errors={503: store_down_or("`SEARCH_BACKEND=text` on the embedded store.")},
 )
 
 
 @blp.route("/search")
 @blp.arguments(SearchQuerySchema, location="query")
 @blp.response(200, SearchPageSchema)
-@blp.errors(400, 403, 422)
-@blp.alt_response(503, description="`SEARCH_BACKEND=text` on the embedded store.")
+@blp.errors(400, 403, 422, 503)
 def search_conversations(args):
     """Full-text search over titles and message text, with every list filter.
 

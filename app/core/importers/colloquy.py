@@ -3,7 +3,7 @@
 ``{"format": "colloquy.export", "version": 1, "conversations": [{..., "messages":
 [...], "summaries": [...]}], "tags": [...]}``: stored documents with ``_id`` as
 ``id`` and top-level ``*_at`` datetimes as ISO 8601. Ids, parents, timestamps,
-titles, tags, metadata, pins and token counts come back as they were; the
+titles, tags, metadata, pins, token counts and costs come back as they were; the
 owner is the importing user. A conversation whose id is taken by another
 conversation gets fresh ids (with every reference re-pointed). The NDJSON form
 (one typed record per line: ``header``, each ``conversation`` followed by its
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import ijson
 
+from .. import costs
 from ..clock import new_id, parse_time
 from ..errors import Invalid
 from ..lifecycle import STATUSES
@@ -143,6 +144,7 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
     if not all(isinstance(t, str) for t in record.items("tags")):
         raise record.fail("tags", "a list of strings")
     _check_metadata(record)
+    _check_costs(record, costs.TOTAL)
     items = record.items("messages", required=True)
     found = [_message(record.child(m, f"message {i}")) for i, m in enumerate(items, 1)]
     summaries = [
@@ -180,6 +182,7 @@ def _message(message: Record) -> dict:
     if len(message.raw["text"]) > TEXT_MAX:
         raise message.fail("text", f"at most {TEXT_MAX} characters")
     _check_metadata(message)
+    _check_costs(message, costs.COST)
     return _stored(message)
 
 
@@ -188,6 +191,14 @@ def _check_metadata(record: Record) -> None:
         merge_metadata({}, record.mapping("metadata"))
     except Invalid as exc:
         raise record.fail("metadata", f"valid ({exc.message})") from exc
+
+
+def _check_costs(record: Record, field: str) -> None:
+    """Costs are stored as read: whole micro-cents, or float cents (older exports)."""
+    for key in (field, costs.LEGACY[field]):
+        if key in record.raw and not costs.storable(record.raw[key], key):
+            unit = "whole micro-cents" if key == field else "cents"
+            raise record.fail(key, f"a non-negative number of {unit}")
 
 
 def _string_id(record: Record, key: str) -> str:

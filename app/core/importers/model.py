@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from .. import conversations, messages
+from .. import conversations, costs, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
 from ..errors import Invalid
 from ..scope import Scope
@@ -230,7 +230,7 @@ def _count(conversation: dict, documents: list[dict], updated_at: datetime | Non
         latest_message_id=documents[-1]["_id"],
         total_input_tokens=sum(d["input_tokens"] for d in documents),
         total_output_tokens=sum(d["output_tokens"] for d in documents),
-        total_cost_cents=sum(d["cost_cents"] for d in documents),
+        **{costs.TOTAL: sum(d[costs.COST] for d in documents)},
         last_message_at=last,
         updated_at=max(updated_at or last, last, conversation["created_at"]),
     )

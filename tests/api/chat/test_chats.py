@@ -33,6 +33,15 @@ def chat_error(response, status):
     assert set(response.json) == {"error", "message"}
 
 
+def test_list_answers_with_and_without_the_trailing_slash(client, auth, chats):
+    slashed = client.get("/chat/", headers=auth("alice"), query_string={"limit": 2})
+    bare = client.get("/chat", headers=auth("alice"), query_string={"limit": 2})
+    assert (slashed.status_code, bare.status_code) == (200, 200)
+    assert bare.json == slashed.json
+    assert bare.mimetype == "application/json"
+    chat_error(client.get("/chat"), 401)
+
+
 def test_list_envelope_newest_first(client, auth, chats):
     body = client.get("/chat/", headers=auth("alice")).json
     assert set(body) == {"error", "chats", "total", "limit", "offset", "has_more"}

@@ -103,6 +103,9 @@ def test_query_strings_never_5xx(client, auth, params):
                 "cost_cents",
                 "is_pinned",
                 "messages",
+                "user_id",
+                "model",
+                "endpoint",
             ]
         ),
         values,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.core import costs
 from app.core.clock import ROOT_PARENT_ID
 from tests.api.v1.conftest import Caller, platform_error
 from tests.threads import run_in_threads
@@ -216,7 +217,7 @@ def test_sixteen_threads_append_fifty_each_over_http(app, auth, alice_v1, app_db
     assert stored["message_count"] == 800
     assert stored["total_input_tokens"] == 2400
     assert stored["total_output_tokens"] == 800
-    assert stored["total_cost_cents"] == pytest.approx(400)
+    assert costs.total_cents(stored) == 400
     seqs = sorted(m["seq"] for m in app_db.messages.find({"conversation_id": conv["id"]}))
     assert seqs == list(range(1, 801))
     texts = {m["text"] for m in app_db.messages.find({"conversation_id": conv["id"]})}
@@ -233,3 +234,19 @@ def test_append_answers_content_as_it_was_given(alice_v1, conv):
     assert (with_parts["content"], with_parts["text"]) == (parts, "four")
     listed = alice_v1.get(f"/{conv['id']}/messages")["data"]
     assert [m["content"] for m in listed] == ["4", parts]
+
+
+def test_costs_answer_without_float_noise(alice_v1, conv, app_db):
+    for cents in (0.35, 1.515):  # as floats they add up to 1.8649999999999998
+        assert alice_v1.append(conv["id"], cost_cents=cents)["cost_cents"] == cents
+    assert (
+        alice_v1.get(f"/{conv['id']}", include_messages="false")["data"]["total_cost_cents"]
+        == 1.865
+    )
+    assert alice_v1.get()["data"][0]["total_cost_cents"] == 1.865
+    assert alice_v1.get("/stats")["data"]["total_cost_cents"] == 1.865
+    app_db.conversations.update_one(  # a total stored as float cents by earlier versions
+        {"_id": conv["id"]},
+        {"$set": {"total_cost_cents": 0.1 + 0.2}, "$unset": {"total_cost_microcents": ""}},
+    )
+    assert alice_v1.get()["data"][0]["total_cost_cents"] == 0.3

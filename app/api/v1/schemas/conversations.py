@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ....core import costs
 from ....core.lifecycle import LIVE, STATUSES
 from ....core.listing import LIST_LIMIT_MAX, ListFilter
 from ....core.messages import MESSAGE_PAGE_MAX
 from ....core.pagination import Sort
 from ....core.transcripts import INITIAL_MESSAGES_MAX
 from ....core.validation import TITLE_MAX
-from ...fields import ID_LENGTH, SOURCE_LENGTH, TAG_LENGTH, UtcDateTime
+from ...fields import ID_LENGTH, MODEL_LENGTH, SOURCE_LENGTH, TAG_LENGTH, Cents, UtcDateTime
 from . import envelope, page_of
 from .messages import MessageCreateSchema, MessageSchema
 
@@ -31,13 +32,17 @@ class ConversationSchema(Schema):
     source = fields.String()
     status = fields.String(metadata={"enum": list(STATUSES)})
     user_id = fields.String()
+    model = fields.String(allow_none=True, dump_default=None)
+    endpoint = fields.String(allow_none=True, dump_default=None)
     message_count = fields.Integer()
     total_input_tokens = fields.Integer()
     total_output_tokens = fields.Integer()
-    total_cost_cents = fields.Float()
+    total_cost_cents = Cents(costs.TOTAL)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
-    last_message_at = UtcDateTime(allow_none=True)
+    last_message_at = UtcDateTime(
+        allow_none=True, dump_default=None, metadata={"description": "`null` until a message."}
+    )
     pinned = fields.Boolean()
     tags = fields.List(fields.String())
     metadata = fields.Dict()
@@ -84,6 +89,13 @@ class ListQuerySchema(Schema):
 ConversationPageSchema = page_of(ConversationSchema, "ConversationPage")
 
 
+MODEL = {"validate": MODEL_LENGTH, "metadata": {"description": "The conversation's model."}}
+ENDPOINT = {
+    "validate": SOURCE_LENGTH,
+    "metadata": {"description": "The provider endpoint (LibreChat's `endpoint`)."},
+}
+
+
 class ConversationCreateSchema(Schema):
     EXAMPLE = {
         "title": "Trip to Porto",
@@ -103,6 +115,15 @@ class ConversationCreateSchema(Schema):
 
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
     assistant_id = fields.String(validate=ID_LENGTH)
+    user_id = fields.String(
+        validate=ID_LENGTH,
+        metadata={
+            "description": "Admin tokens: the user of the workspace who owns it (default: the "
+            "caller). A user token may name only itself; another id is a 403."
+        },
+    )
+    model = fields.String(**MODEL)
+    endpoint = fields.String(**ENDPOINT)
     source = fields.String(load_default="api", validate=SOURCE_LENGTH)
     metadata = fields.Dict(load_default=dict)
     tags = fields.List(fields.String(validate=TAG_LENGTH), load_default=list)
@@ -149,6 +170,8 @@ class ConversationPatchSchema(Schema):
         metadata={"description": "Merged into the current metadata; `null` removes a key."}
     )
     tags = fields.List(fields.String(validate=TAG_LENGTH))
+    model = fields.String(**MODEL)
+    endpoint = fields.String(**ENDPOINT)
     status = fields.String(
         validate=validate.OneOf(STATUSES),
         metadata={"description": "`archived` archives, `active` unarchives or restores."},
@@ -157,7 +180,9 @@ class ConversationPatchSchema(Schema):
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data:
-            raise ValidationError("nothing to change: give title, metadata, tags or status")
+            raise ValidationError(
+                "nothing to change: give title, metadata, tags, model, endpoint or status"
+            )
 
 
 class DeleteQuerySchema(Schema):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ....core import costs
 from ....core.listing import LIST_LIMIT_MAX
 from ....core.new_message import COST_CENTS_MAX, ROLES, TOKENS_MAX, NewMessage
-from ...fields import ID_LENGTH, MODEL_LENGTH, UtcDateTime, derived
+from ...fields import ID_LENGTH, MODEL_LENGTH, Cents, UtcDateTime, derived
 from . import envelope, page_of
 
 
@@ -28,7 +29,7 @@ class MessageSchema(Schema):
     input_tokens = fields.Integer()
     output_tokens = fields.Integer()
     token_count = fields.Integer(allow_none=True)
-    cost_cents = fields.Float()
+    cost_cents = Cents(costs.COST)
     is_pinned = fields.Boolean()
     metadata = fields.Dict()
     feedback = fields.Dict(
@@ -71,7 +72,11 @@ class MessageCreateSchema(Schema):
         strict=True, load_default=0, validate=validate.Range(0, TOKENS_MAX)
     )
     token_count = fields.Integer(strict=True, validate=validate.Range(0, TOKENS_MAX))
-    cost_cents = fields.Float(load_default=0, validate=validate.Range(0, COST_CENTS_MAX))
+    cost_cents = fields.Float(
+        load_default=0,
+        validate=validate.Range(0, COST_CENTS_MAX),
+        metadata={"description": "Cents; kept exactly to the micro-cent (a millionth)."},
+    )
     metadata = fields.Dict()
 
     @validates_schema
