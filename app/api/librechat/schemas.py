@@ -7,6 +7,8 @@ than each route reads); ids must be plain strings, so ``{"$gt": ""}`` is a 400.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from marshmallow import EXCLUDE, INCLUDE, Schema, fields, post_dump, post_load, validate
 
 from ...core.clock import to_iso
@@ -35,6 +37,10 @@ def required_id(**kwargs) -> fields.String:
 
 
 class Request(Schema):
+    """A request body; its ``EXAMPLE`` is documented (and works on the demo data)."""
+
+    EXAMPLE: ClassVar[dict[str, object]] = {}
+
     class Meta:
         unknown = EXCLUDE
 
@@ -211,7 +217,7 @@ class DeleteArg(Request):
     endpoint = fields.String(allow_none=True, validate=validate.Length(max=SOURCE_MAX))
 
 
-def wrapped(arg_schema: type[Schema]) -> type[Schema]:
+def wrapped(arg_schema: type[Request]) -> type[Request]:
     """``{"arg": {...}}``, the envelope LibreChat's client posts."""
     return type(
         f"{arg_schema.__name__}Body",

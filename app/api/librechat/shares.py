@@ -47,7 +47,7 @@ public_blp: DialectBlueprint = DialectBlueprint(
 
 
 class ShareCreateRequest(Request):
-    EXAMPLE: dict = {}  # every message; `targetMessageId` shares those up to its depth
+    EXAMPLE = {}  # every message; `targetMessageId` shares those up to its depth
 
     targetMessageId = fields.String(
         allow_none=True,
