@@ -18,6 +18,9 @@ COPY scripts ./scripts
 RUN install -d -o colloquy /srv/colloquy/data
 
 USER colloquy
+# every address inside the container (gunicorn.conf.py's embedded default is 127.0.0.1,
+# unreachable through a published port); the embedded store's secret is random
+ENV HOST=0.0.0.0
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"

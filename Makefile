@@ -47,10 +47,10 @@ format: $(TEST_STAMP)
 
 ## Demo data into MONGO_URI (a real server), and a token for a user.
 seed: $(STAMP)
-	$(BIN)/flask --app wsgi seed
+	$(BIN)/colloquy seed
 
 token: $(STAMP)
-	$(BIN)/flask --app wsgi create-token $(or $(USER_ID),alice)
+	$(BIN)/colloquy create-token $(or $(USER_ID),alice)
 
 ## Benchmarks (figures as ratios against an in-run baseline; docs/performance.md).
 bench: $(TEST_STAMP)

@@ -1,9 +1,11 @@
 """Gunicorn settings, from the environment.
 
 Embedded store (MONGO_URI unset or mongomock://): one process with threads,
-because the store lives in that process. Real store: several workers, each
-with threads, and Prometheus metrics merged across them.
-This file must not import the app: metrics have to be set up per worker.
+because the store lives in that process, listening on 127.0.0.1 only (a development
+store holding someone's history; ``BIND`` or ``HOST`` open it wider). Real store: every
+address, several workers, each with threads, and Prometheus metrics merged across them.
+This file must not import the app at its top: metrics have to be set up per worker
+(``post_worker_init`` runs once the worker has loaded it).
 A ``.env`` file in the working directory is read first (set variables win), as in wsgi.py.
 """
 
@@ -19,9 +21,8 @@ load_dotenv(find_dotenv(usecwd=True))
 _uri = os.environ.get("MONGO_URI", "")
 embedded = _uri == "" or _uri.startswith("mongomock://")
 
-bind = os.environ.get(
-    "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-)
+_host = os.environ.get("HOST") or ("127.0.0.1" if embedded else "0.0.0.0")  # empty = unset
+bind = os.environ.get("BIND") or f"{_host}:{os.environ.get('PORT') or '8000'}"
 # gthread, reading each request in its event loop first: slow clients hold no thread
 worker_class = "buffering_worker.BufferingThreadWorker"
 workers = int(
@@ -53,3 +54,10 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """The worker has loaded the app: prepare the store; the first worker prints the banner."""
+    from app.startup import on_server_start
+
+    on_server_start(worker.wsgi, url=str(worker.sockets[0]), first=worker.age == 1)

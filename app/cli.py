@@ -1,67 +1,34 @@
-"""``flask`` commands: create-token, seed, import, export."""
+"""The commands: create-token, seed, import, export.
+
+The same commands answer as ``colloquy …`` (the console script, :func:`main`) and as
+``flask --app wsgi …``: both build the app the way the server does, from the
+environment and a ``.env`` file, but only the server seeds demo data and prints the
+start-up banner (``app.startup``). A store that cannot be reached, or embedded data
+another process owns, stops a data command with one line and a non-zero exit.
+"""
 
 from __future__ import annotations
 
 import functools
-import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from pymongo.errors import ConnectionFailure, PyMongoError
 from tqdm import tqdm
 
 from .api.auth import mint_token
+from .config import redact
 from .core import demo, exports, importers
 from .core.errors import DomainError
 from .core.scope import DEFAULT_WORKSPACE, Scope
-from .embedded import SAVE_INTERVAL_SECONDS, DataFile, StoreBusy
+from .embedded import StoreBusy
 from .extensions import mongo
 
 
-def announce_embedded_store(files: DataFile | None, stream=sys.stderr) -> None:
-    """Say where the embedded store's data lives, or that it lives in memory only."""
-    if files is None:
-        text = (
-            "Embedded store (mongomock) IN MEMORY ONLY (DATA_DIR=:memory:): "
-            "everything is lost when this process stops."
-        )
-    else:
-        restored = files.restored
-        text = (
-            f"Embedded store (mongomock, inside this process): data in {files.path}, saved "
-            f"within {SAVE_INTERVAL_SECONDS:g} s of a change and at shutdown; restored "
-            f"{restored.get('conversations', 0)} conversations, "
-            f"{restored.get('messages', 0)} messages.\n"
-            f"Reset: stop the server and delete {files.directory}. Fine for a few thousand "
-            "conversations (README: 'The embedded store'); production: MONGO_URI=mongodb://..."
-        )
-    print(f"\n{text}", file=stream, flush=True)
-
-
-def seed_demo_and_announce(db, stream=sys.stderr, seed: bool = True) -> demo.DemoSummary | None:
-    """Seed the demo data (unless ``seed`` is false) and print ready-to-paste tokens."""
-    summary = None
-    if seed:
-        summary = demo.seed(
-            db,
-            progress=lambda items: tqdm(items, desc="seeding demo data", unit="conv", file=stream),
-        )
-        done = f"Seeded {summary.conversations} conversations ({summary.messages} messages)"
-    else:
-        done = "Demo data was seeded on the first start (`flask seed` seeds it afresh)"
-    user, admin = demo.DEMO_USERS[0], demo.DEMO_ADMIN
-    print(
-        f"\n{done} for {', '.join(demo.DEMO_USERS)}.\n"
-        f"Token for {user} (paste into Swagger UI's Authorize):\n  {mint_token(user)}\n"
-        f"Admin token:\n  {mint_token(admin, role='admin')}\n",
-        file=stream,
-        flush=True,
-    )
-    return summary
-
-
 def on_the_store(command):
-    """A data command: refuse clearly if another process owns the embedded data, and save
-    the embedded data (saying where) when the command is done."""
+    """A data command: refuse in one line if another process owns the embedded data or
+    the store cannot be reached, and save the embedded data (saying where) when done."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
@@ -70,11 +37,21 @@ def on_the_store(command):
             saved = mongo.save()
         except StoreBusy as exc:
             raise click.ClickException(f"nothing done: {exc}") from exc
+        except PyMongoError as exc:
+            raise click.ClickException(f"nothing done: {_store_failure(exc)}") from exc
         if saved:
             click.echo(f"embedded store saved to {saved}")
         return result
 
     return run
+
+
+def _store_failure(error: PyMongoError) -> str:
+    uri = redact(current_app.config["MONGO_URI"])
+    if isinstance(error, ConnectionFailure):
+        return f"the store at {uri} cannot be reached ({type(error).__name__})"
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"the store at {uri} refused the operation: {reason}"
 
 
 def import_path(
@@ -175,3 +152,18 @@ def register(app: Flask) -> None:
         """Export every conversation, message, summary and tag of a user to a file."""
         total = export_path(mongo.db, Scope.for_user(user_id, workspace), path, fmt)
         click.echo(f"exported {total} conversations of {user_id} to {path}")
+
+
+def main() -> None:
+    """The ``colloquy`` console script: the app's commands, as ``flask --app wsgi`` runs them."""
+    from . import create_app
+
+    group = FlaskGroup(
+        name="colloquy",
+        create_app=create_app,
+        add_default_commands=False,
+        add_version_option=False,
+        help="Colloquy's commands (settings from the environment and a .env file).",
+    )
+    group.params = [p for p in group.params if p.name not in ("app", "debug")]  # one app here
+    group.main(prog_name="colloquy")

@@ -4,9 +4,9 @@ Every setting is a field of ``Config`` with an environment variable of the same 
 ``.env.example`` lists them all with their defaults and meanings. ``Config.load`` parses
 each value into the field's type and checks it, so a bad value stops the start with an
 error naming the variable (never a failure later, per request). A variable that is set
-always wins over a default, including the conveniences of embedded mode. Secrets only
-have defaults in embedded mode; against a real store the service refuses to start
-without one.
+always wins over a default, including the conveniences of embedded mode. No secret
+has a default: the embedded store makes a random one and keeps it with its data; against
+a real store the service refuses to start without one.
 
 Adding a setting is one line in ``Config``: ``NAME: type = default`` for text, a whole
 number or a number (at least 0) or a flag; ``NAME: type = setting(default, …)`` when it
@@ -16,6 +16,7 @@ needs a tighter check (``minimum``, ``choices``) or its own parser (``parse``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from datetime import timedelta
@@ -25,7 +26,7 @@ from .core import idempotency, importers, search, titles
 from .core.llm import LlmSettings
 from .db import EMBEDDED_SCHEME, is_embedded
 
-DEV_JWT_SECRET = "colloquy-embedded-dev-secret-not-for-production"
+SECRET_MIN_BYTES = 32  # an HS256 key shorter than its 256-bit hash is guessable offline
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 JWT_ALGORITHMS = tuple(
     f"{family}{bits}" for family in ("HS", "RS", "ES", "PS") for bits in (256, 384, 512)
@@ -72,6 +73,20 @@ def _number(text: str) -> float:
         raise ValueError("expected a number") from None
 
 
+def _url(text: str) -> str:
+    if not re.fullmatch(r"https?://\S+", text.strip()):
+        raise ValueError("expected an http:// or https:// URL")
+    return text.strip()
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    origins = tuple(origin.strip().rstrip("/") for origin in text.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ValueError(f"{origin!r} is not an origin (scheme://host[:port]) or *")
+    return origins
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "str": str,
     "str | None": str,
@@ -96,6 +111,10 @@ class Config:
     JWT_ACCESS_TOKEN_HOURS: int = setting(24, minimum=1)
     JWT_IDENTITY_CLAIM: str = "sub"  # the claim naming the user; LibreChat's tokens use "id"
     JWT_MAX_LIFETIME_HOURS: float = 168.0  # tokens living longer (exp - iat) are refused
+    JWT_AUDIENCE: str | None = None  # tokens must carry this 'aud' (and minted ones do)
+    JWT_ISSUER: str | None = None  # tokens must carry this 'iss' (and minted ones do)
+    JWT_JWKS_URL: str | None = setting(None, parse=_url)  # identity provider's keys, lazily
+    CORS_ORIGINS: tuple[str, ...] = setting((), parse=_origins)  # browser origins allowed
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     FORWARDED_PROXIES: int = 0  # reverse proxies in front that set X-Forwarded-For / -Proto
@@ -179,18 +198,34 @@ class Config:
         """Every setting's name, in declaration order."""
         return tuple(spec.name for spec in fields(cls))
 
+    @property
+    def verifies_with_public_keys(self) -> bool:
+        """Tokens come from an identity provider: a public key, or its JWKS URL."""
+        return bool(self.JWT_PUBLIC_KEY or self.JWT_JWKS_URL)
+
     def _with_secrets(self) -> Config:
-        if self.JWT_PUBLIC_KEY:
+        """Refuse unusable or missing keys; asymmetric keys imply RS256 unless set.
+
+        Without any key the embedded store gets a random secret kept in its data
+        directory (``app.embedded_secret``, when the app is built); a real one refuses.
+        """
+        if self.JWT_PUBLIC_KEY and self.JWT_JWKS_URL:
+            raise ConfigError("set JWT_PUBLIC_KEY or JWT_JWKS_URL, not both")
+        secret = self.JWT_SECRET_KEY
+        if secret and len(secret.encode()) < SECRET_MIN_BYTES and not self.TESTING:
+            raise ConfigError(
+                f"JWT_SECRET_KEY (or JWT_SECRET) must be at least {SECRET_MIN_BYTES} bytes, "
+                f"it has {len(secret.encode())}; generate one with `openssl rand -hex 32`"
+            )
+        if self.verifies_with_public_keys:
             algorithm = self.JWT_ALGORITHM if self.JWT_ALGORITHM != "HS256" else "RS256"
             return replace(self, JWT_ALGORITHM=algorithm)
-        if self.JWT_SECRET_KEY:
+        if secret or self.embedded:
             return self
-        if self.embedded:
-            return replace(self, JWT_SECRET_KEY=DEV_JWT_SECRET)
         raise ConfigError(
-            "JWT_SECRET_KEY (or JWT_PUBLIC_KEY with JWT_ALGORITHM) must be set when "
-            f"MONGO_URI points at a real server ({_redact(self.MONGO_URI)}); "
-            "only the embedded store (mongomock://) has a development default."
+            "JWT_SECRET_KEY (or JWT_PUBLIC_KEY / JWT_JWKS_URL with JWT_ALGORITHM) must be set "
+            f"when MONGO_URI points at a real server ({redact(self.MONGO_URI)}); "
+            "only the embedded store (mongomock://) makes its own secret."
         )
 
     def flask_settings(self) -> dict:
@@ -201,6 +236,10 @@ class Config:
             JWT_TOKEN_LOCATION=["headers"],
             JWT_DECODE_ALGORITHMS=[self.JWT_ALGORITHM],
             JWT_ACCESS_TOKEN_EXPIRES=timedelta(hours=self.JWT_ACCESS_TOKEN_HOURS),
+            JWT_DECODE_AUDIENCE=self.JWT_AUDIENCE,
+            JWT_ENCODE_AUDIENCE=self.JWT_AUDIENCE,
+            JWT_DECODE_ISSUER=self.JWT_ISSUER,
+            JWT_ENCODE_ISSUER=self.JWT_ISSUER,
             RATELIMIT_HEADERS_ENABLED=True,
             API_TITLE="Colloquy",
             API_VERSION="1.0",
@@ -232,7 +271,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _redact(uri: str) -> str:
+def redact(uri: str) -> str:
     """Hide credentials in a connection string shown in messages."""
     if "@" in uri and "://" in uri:
         scheme, rest = uri.split("://", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -111,6 +112,7 @@ class CoreServices:
 
 
 api = Api()
+cors = CORS()  # bound only when CORS_ORIGINS is set
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mongo = Mongo()

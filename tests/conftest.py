@@ -91,6 +91,7 @@ class SharedApp:
             return self.app
         self.close()
         self.app, self.key = create_app(config), None if own else key
+        mongo.ensure_indexes(self.app)  # a real server's are declared when serving, not built
         self.spec = api.spec  # replaced whenever any app is built
         return self.app
 

@@ -5,7 +5,10 @@ for tokens a LibreChat deployment signs); optional claims ``workspace``
 (default ``default``) and ``role`` (``user`` or ``admin``). Every token must
 expire: ``exp`` is required, at most ``JWT_MAX_LIFETIME_HOURS`` after ``iat``
 (or after now, for a token without ``iat``). The scheme is case-insensitive
-(``bearer`` works). Failures answer 401 in the calling dialect's error shape.
+(``bearer`` works). With ``JWT_AUDIENCE`` / ``JWT_ISSUER`` set, ``aud`` / ``iss`` must
+match. Tokens are verified with ``JWT_SECRET_KEY``, ``JWT_PUBLIC_KEY``, or the key an
+identity provider publishes at ``JWT_JWKS_URL`` (``app.api.jwks``). Failures answer 401
+in the calling dialect's error shape.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import TypeVar
 
 from flask import Blueprint, current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
+from flask_jwt_extended.config import config as jwt_settings
 
 from ..core.errors import Unauthenticated
 from ..core.limits import ID_MAX
 from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
+from .jwks import current_keys
 
 AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
@@ -39,6 +44,14 @@ def configure_jwt(jwt: JWTManager) -> None:
     jwt.token_verification_failed_loader(
         lambda _header, _payload: _unauthorized("Token claims are not valid")
     )
+    jwt.decode_key_loader(decode_key)
+
+
+def decode_key(header: dict, _payload: dict):
+    """The key that verifies a token: the identity provider's key its ``kid`` names
+    (``JWT_JWKS_URL``), else the configured secret or public key."""
+    keys = current_keys()
+    return keys.key_for(header) if keys else jwt_settings.decode_key
 
 
 def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:

@@ -77,8 +77,14 @@ def init_app(app: Flask, gated: Iterable[str]) -> None:
     """Put the breaker in front of the blueprints named in ``gated`` (the data routes)."""
     app.extensions[EXTENSION] = Breaker(app.config["STORE_BREAKER_SECONDS"])
     names = frozenset(gated)
-    app.before_request(lambda: _gate() if request.blueprint in names else None)
+    app.before_request(lambda: _gate() if _reads_store(names) else None)
     app.register_error_handler(ConnectionFailure, _store_unreachable)
+
+
+def _reads_store(gated: frozenset[str]) -> bool:
+    """A request to a gated blueprint, other than a CORS preflight (which never reads the
+    store, and which a browser must see answered 2xx to show the page the real answer)."""
+    return request.blueprint in gated and request.method != "OPTIONS"
 
 
 def _breaker() -> Breaker:

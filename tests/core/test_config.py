@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.config import DEV_JWT_SECRET, PARSERS, Config, ConfigError
+from app.config import PARSERS, SECRET_MIN_BYTES, Config, ConfigError
 from app.core import idempotency, importers, titles
 from app.core.llm import LlmSettings
 
@@ -15,8 +15,51 @@ from app.core.llm import LlmSettings
 def test_embedded_defaults():
     config = Config.load(env={})
     assert config.embedded
-    assert config.JWT_SECRET_KEY == DEV_JWT_SECRET
+    assert config.JWT_SECRET_KEY is None  # made at start and kept with the data, never a constant
     assert config.seeds_demo_data
+
+
+@pytest.mark.parametrize("name", ["JWT_SECRET_KEY", "JWT_SECRET"])
+def test_a_short_secret_stops_the_start_naming_the_variable(name):
+    short = "s" * (SECRET_MIN_BYTES - 1)
+    with pytest.raises(ConfigError, match="JWT_SECRET_KEY") as info:
+        Config.load(env={"MONGO_URI": "mongodb://db", name: short})
+    assert short not in str(info.value)
+    assert Config.load(env={name: "s" * SECRET_MIN_BYTES}).JWT_SECRET_KEY == "s" * SECRET_MIN_BYTES
+    assert Config.load({"TESTING": True}, env={name: "short"}).JWT_SECRET_KEY == "short"
+
+
+def test_secrets_count_bytes_not_characters():
+    assert Config.load(env={"JWT_SECRET_KEY": "é" * 16}).JWT_SECRET_KEY == "é" * 16
+    with pytest.raises(ConfigError, match="JWT_SECRET_KEY"):
+        Config.load(env={"JWT_SECRET_KEY": "é" * 15 + "x"})
+
+
+def test_a_jwks_url_stands_for_a_secret_and_implies_rs256():
+    config = Config.load(env={"MONGO_URI": "mongodb://db", "JWT_JWKS_URL": "https://idp/jwks"})
+    assert config.JWT_ALGORITHM == "RS256"
+    assert config.verifies_with_public_keys
+    with pytest.raises(ConfigError, match="JWT_JWKS_URL='idp/jwks'"):
+        Config.load(env={"JWT_JWKS_URL": "idp/jwks"})
+    with pytest.raises(ConfigError, match="not both"):
+        Config.load(env={"JWT_JWKS_URL": "https://idp/jwks", "JWT_PUBLIC_KEY": "pem"})
+
+
+def test_audience_and_issuer_are_checked_and_minted():
+    config = Config.load(env={"JWT_AUDIENCE": "colloquy", "JWT_ISSUER": "https://idp/"})
+    settings = config.flask_settings()
+    assert settings["JWT_DECODE_AUDIENCE"] == settings["JWT_ENCODE_AUDIENCE"] == "colloquy"
+    assert settings["JWT_DECODE_ISSUER"] == settings["JWT_ENCODE_ISSUER"] == "https://idp/"
+    assert Config.load(env={}).flask_settings()["JWT_DECODE_AUDIENCE"] is None
+
+
+def test_cors_origins_are_a_checked_list():
+    config = Config.load(env={"CORS_ORIGINS": "https://chat.example.com, http://localhost:3000/"})
+    assert config.CORS_ORIGINS == ("https://chat.example.com", "http://localhost:3000")
+    assert Config.load(env={}).CORS_ORIGINS == ()
+    assert Config.load(env={"CORS_ORIGINS": "*"}).CORS_ORIGINS == ("*",)
+    with pytest.raises(ConfigError, match=r"CORS_ORIGINS='chat\.example\.com'"):
+        Config.load(env={"CORS_ORIGINS": "chat.example.com"})
 
 
 def test_real_store_needs_a_secret():

@@ -53,8 +53,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, attempts: int
 
 @contextlib.contextmanager
 def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[Server]:
-    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends."""
-    port = free_port()
+    """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends.
+
+    It binds a free loopback port, or ``HOST``:``PORT`` (gunicorn.conf.py's default host
+    unless ``HOST`` is given) when ``PORT`` is given.
+    """
+    port = int(env["PORT"]) if "PORT" in env else free_port()
     settings = {
         **os.environ,
         "BIND": f"127.0.0.1:{port}",
@@ -65,6 +69,10 @@ def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[S
     }
     if "MONGO_URI" not in env:
         settings.pop("MONGO_URI", None)
+    if "PORT" in env:
+        settings.pop("BIND")
+        if "HOST" not in env:
+            settings.pop("HOST", None)
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(

@@ -1,19 +1,22 @@
 """``make run`` keeps what was imported: stop gunicorn, start it again, the data is there."""
 
 import json
+import time
 import urllib.request
 import uuid
+from pathlib import Path
 
-from app import create_app
-from app.api.auth import mint_token
+import jwt as pyjwt
+
+from app.embedded_secret import SECRET_FILE
 from tests import samples
 from tests.ops.server import serve
 
 
-def dev_token() -> str:
-    app = create_app({"TESTING": True, "DATA_DIR": ":memory:"})  # embedded: the dev secret
-    with app.app_context():
-        return mint_token("alice")
+def token_signed_in(data: Path) -> str:
+    """A token for alice signed with the secret the embedded store made in ``data``."""
+    secret = (data / SECRET_FILE).read_text().strip()
+    return pyjwt.encode({"sub": "alice", "exp": int(time.time()) + 600}, secret, "HS256")
 
 
 def upload(url: str, token: str, document) -> int:
@@ -43,12 +46,13 @@ def titles(url: str, token: str) -> list[str]:
 
 
 def test_imported_conversations_survive_a_restart(tmp_path):
-    token, data = dev_token(), tmp_path / "data"
+    data = tmp_path / "data"
     with serve(tmp_path, DATA_DIR=str(data)) as server:  # leaving the block stops it gracefully
+        token = token_signed_in(data)
         assert upload(server.base + "/v1/conversations/import", token, samples.chatgpt_export())
         before = titles(server.base + "/v1/conversations", token)
     assert len(before) == 2
     assert (data / "colloquy.bson").exists()
 
-    with serve(tmp_path, DATA_DIR=str(data)) as server:
+    with serve(tmp_path, DATA_DIR=str(data)) as server:  # the same secret: the token still works
         assert titles(server.base + "/v1/conversations", token) == before

@@ -8,8 +8,8 @@ import time
 import jwt as pyjwt
 import pytest
 
-from app.config import DEV_JWT_SECRET
 from buffering_worker import BODY_BUFFER, buffered_body_length, request_arrived
+from tests.conftest import TEST_SECRET
 from tests.ops.server import get, serve
 
 GENEROUS = 10  # seconds: a socket timeout that only a stalled server reaches
@@ -17,7 +17,7 @@ GENEROUS = 10  # seconds: a socket timeout that only a stalled server reaches
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with serve(tmp_path_factory.mktemp("slow")) as running:
+    with serve(tmp_path_factory.mktemp("slow"), JWT_SECRET_KEY=TEST_SECRET) as running:
         yield running
 
 
@@ -100,7 +100,7 @@ def test_the_servers_own_errors_are_json(server, raw, status):
 
 
 def test_a_large_body_is_read_whole_by_its_thread(server):
-    token = pyjwt.encode({"sub": "alice", "exp": int(time.time()) + 600}, DEV_JWT_SECRET, "HS256")
+    token = pyjwt.encode({"sub": "alice", "exp": int(time.time()) + 600}, TEST_SECRET, "HS256")
     body = json.dumps({"title": "t" * (3 * 1024 * 1024)}).encode()  # over the buffered size
     raw = (
         b"POST /v1/conversations HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
