@@ -5,19 +5,42 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test fuzz-long typecheck lint format seed token bench clean
+.PHONY: run test fuzz-long lock typecheck lint format seed token bench clean
+
+# Every dependency is installed from a lock file (exact versions and hashes), then the
+# project itself without dependencies. Changed a dependency in pyproject.toml? `make lock`.
+LOCK       := requirements.lock
+TEST_LOCK  := requirements-test.lock
+UV_VERSION := 0.13.8
+
+# $(call install,LOCKFILE): the locks checked against pyproject.toml, then the venv, the
+# locked dependencies and the project.
+define install
+	$(PYTHON) scripts/lockfile.py check
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+endef
 
 # The service's own dependencies (what `make run` needs).
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
-	touch $(STAMP)
+$(STAMP): $(LOCK) pyproject.toml
+	$(call install,$(LOCK))
 
 # Plus pytest, ruff, schemathesis and friends (what `make test` needs).
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(TEST_STAMP)
+$(TEST_STAMP): $(TEST_LOCK) pyproject.toml
+	$(call install,$(TEST_LOCK))
+
+## Pin every dependency of pyproject.toml, with hashes, for every platform and Python >= 3.11.
+## Keeps the other pins; `make lock UPGRADE=1` moves every pin to the newest allowed.
+COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(COMPILE) --extra test -o $(TEST_LOCK)
+	$(COMPILE) -c $(TEST_LOCK) -o $(LOCK)
+	$(PYTHON) scripts/lockfile.py stamp
 
 ## Install and start the service on the embedded store, with demo data and Swagger UI at /docs.
 run: $(STAMP)

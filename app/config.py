@@ -126,7 +126,7 @@ class Config:
     LLM_MAX_RETRIES: int = LlmSettings.max_retries
     LOG_LEVEL: str = setting("INFO", parse=str.upper, choices=LOG_LEVELS)
     SEED_DEMO_DATA: bool | None = None
-    SEARCH_BACKEND: str = setting("regex", choices=search.BACKENDS)
+    SEARCH_BACKEND: str = setting(search.DEFAULT_BACKEND, choices=search.BACKENDS)
     TITLE_WAIT_SCHEDULE: tuple[float, ...] = setting(
         titles.WAIT_SCHEDULE, parse=titles.parse_schedule
     )

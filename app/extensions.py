@@ -11,6 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
+from .core import searchable
 from .core.llm import LlmClient, LlmSettings
 from .core.services import Services
 from .db import connect
@@ -64,10 +65,12 @@ class Mongo:
         return self.store().db
 
     def ensure_indexes(self, app: Flask | None = None) -> None:
-        """Declare the indexes once per process (raises if the store is unreachable)."""
+        """Declare the indexes, then give search words to documents stored without them
+        (``searchable.backfill``), once per process (raises if the store is unreachable)."""
         store = self.store(app)
         if not store.indexes_ready:
             ensure_indexes(store.db)
+            searchable.backfill(store.db)
             store.indexes_ready = True
 
     def ping(self) -> None:

@@ -97,6 +97,14 @@ DECLARED: dict[str, list[Index]] = {
         ),
         _index(
             ("workspace_id", ASCENDING),
+            ("words", ASCENDING),
+            ("user_id", ASCENDING),
+            name="workspace_words_user",
+            serves="word search over titles (`words` holds every query word: `$all`), a "
+            "user's or, without `user_id`, an admin's across the workspace",
+        ),
+        _index(
+            ("workspace_id", ASCENDING),
             ("title", TEXT),
             name="workspace_title_text",
             serves="`SEARCH_BACKEND=text`: word search over titles (the `workspace_id` prefix "
@@ -136,8 +144,19 @@ DECLARED: dict[str, list[Index]] = {
             ("seq", ASCENDING),
             name="scope_conversation_seq",
             serves="a user's export (one cursor over every message, by conversation then "
-            "order); erasing conversations' messages; a user's messages (search over message "
-            "text, activity by day, GDPR erasure)",
+            "order); erasing conversations' messages; a user's messages (activity by day, GDPR "
+            "erasure)",
+        ),
+        _index(
+            ("workspace_id", ASCENDING),
+            ("words", ASCENDING),
+            ("user_id", ASCENDING),
+            ("created_at", DESCENDING),
+            ("_id", DESCENDING),
+            name="workspace_words_user_created",
+            serves="word search over message text: the conversations whose messages hold every "
+            "query word (a user's, or an admin's across the workspace); message hits newest "
+            "first (keyset cursor on `(created_at, _id)`)",
         ),
         _index(
             ("workspace_id", ASCENDING),

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from . import costs, lifecycle, records
+from . import costs, lifecycle, records, searchable
 from .clock import new_id, require_id, utcnow
 from .errors import Conflict
 from .records import get as get
@@ -72,8 +72,10 @@ def new_document(
         "_id": require_id(conversation_id, "conversation id") if conversation_id else new_id(),
         "workspace_id": scope.workspace_id,
         "user_id": scope.owner_id,
-        "title": clean_title(title) if title is not None else DEFAULT_TITLE,
-        "title_source": title_source or ("user" if title is not None else "default"),
+        **titled(
+            clean_title(title) if title is not None else DEFAULT_TITLE,
+            title_source or ("user" if title is not None else "default"),
+        ),
         "endpoint": endpoint,
         "model": model,
         "model_label": model_label,
@@ -98,10 +100,14 @@ def new_document(
     }
 
 
+def titled(title: str, source: str) -> dict:
+    """The fields a title sets: ``title``, ``title_source`` and the words search finds it by."""
+    return {"title": title, "title_source": source, **searchable.words_field(title)}
+
+
 def rename(db, scope: Scope, conversation_id: object, title: object, source="user") -> dict:
     """Set a conversation's title (trimmed, at most 1024 characters)."""
-    changes = {"title": clean_title(title), "title_source": source}
-    return records.change(db, scope, conversation_id, changes)
+    return records.change(db, scope, conversation_id, titled(clean_title(title), source))
 
 
 def update(
@@ -120,7 +126,7 @@ def update(
     leaves a field."""
     changes: dict = {}
     if title is not None:
-        changes.update(title=clean_title(title), title_source="user")
+        changes.update(titled(clean_title(title), "user"))
     for name, value in (("model", model), ("endpoint", endpoint)):
         if value is not None:
             changes[name] = clean_label(value, name)

@@ -27,8 +27,9 @@ from .clock import require_id, to_iso, utcnow
 from .errors import Forbidden, Invalid
 from .importers.colloquy import FORMAT_NAME, VERSION
 from .scope import Scope
+from .searchable import FIELD
 
-INTERNAL_FIELDS = ("_id", "import_batch")
+INTERNAL_FIELDS = ("_id", "import_batch", FIELD)  # FIELD: search words, derived again on import
 FORMATS = ("json", "ndjson")
 USER_COLLECTIONS = (
     "messages",

@@ -19,7 +19,7 @@ import heapq
 from dataclasses import dataclass
 from datetime import timedelta
 
-from . import conversations, messages
+from . import conversations, messages, searchable
 from .clock import ROOT_PARENT_ID, new_id, require_id
 from .errors import Invalid, NotFound
 from .scope import Scope
@@ -152,6 +152,7 @@ def clone_messages(chosen: list[dict], conversation: dict) -> tuple[list[dict], 
             "seq": seq,
             "created_at": created,
             "compacted_by": None,
+            **searchable.words_field(original.get("text")),
         }
         new_ids[original["_id"]] = copy["_id"]
         copies[original["_id"]] = copy

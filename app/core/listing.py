@@ -106,6 +106,7 @@ def list_counted(
     selection: ListFilter | None = None,
     *,
     search_text: str | None = None,
+    backend: str = search.DEFAULT_BACKEND,
     sort: Sort | None = None,
     limit: int = 25,
     cursor: str | None = None,
@@ -113,7 +114,7 @@ def list_counted(
     """``list_page`` with an optional title/message search, plus totals for page numbers."""
     selection = selection or ListFilter()
     if search_text is not None:
-        matching = search.conversation_filter(db, scope, search_text)
+        matching = search.conversation_filter(db, scope, search_text, backend)
         selection = replace(selection, extra={**selection.extra, **matching})
     sort = sort or Sort()
     page = list_page(db, scope, selection, sort=sort, limit=limit, cursor=cursor)
@@ -133,7 +134,7 @@ def search_page(
     sort: Sort | None = None,
     limit: int = 20,
     cursor: str | None = None,
-    backend: str = "regex",
+    backend: str = search.DEFAULT_BACKEND,
 ) -> Page:
     """A keyset page of conversations matching ``text``, each with ``matched_fields``."""
     matches = search.find_matches(db, scope, text, backend)

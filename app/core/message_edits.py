@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 
-from . import conversations, costs, messages, tokens
+from . import conversations, costs, messages, searchable, tokens
 from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .new_message import TEXT_MAX
@@ -55,10 +55,11 @@ def live_message(
 
 
 def _recounted(conversation: dict, message: dict, text: str) -> dict:
-    """``text`` with the token count an append would store for it."""
+    """``text`` with the token count and words an append would store for it."""
     encoding = tokens.encoding_for(message.get("model") or conversation.get("model")).name
     return {
         "text": text,
+        **searchable.words_field(text),
         "token_count": tokens.message_tokens(message["role"], text, encoding),
         "token_encoding": encoding,
         "updated_at": utcnow(),

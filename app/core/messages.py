@@ -10,7 +10,7 @@ from __future__ import annotations
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, costs, tokens, tree
+from . import conversations, costs, searchable, tokens, tree
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .new_message import NewMessage, text_of
@@ -119,6 +119,7 @@ def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> di
         "role": new.role,
         "sender": new.sender or default_sender(new.role, new.model),
         "text": text,
+        **searchable.words_field(text),
         "content": new.content or [],
         "model": new.model,
         "token_count": new.token_count,

@@ -1,23 +1,29 @@
 """Search over titles and message text, behind a backend switch.
 
-``regex`` (default): an escaped, case-insensitive regular expression over
-conversation titles and message text. Works the same on mongomock and a real
-server; user input is always escaped, so ``.*`` or ``$gt`` are plain text.
-``text``: a MongoDB text index (real server only; mongomock has no ``$text``).
+``words`` (default): a conversation matches when its title, or the text of one of its
+messages, holds every word of the query, in any order, ignoring case and accents (words
+as ``app.core.words`` splits them; a query with no words matches nothing). It matches
+the ``words`` field stored beside each title and text (``app.core.searchable``) with
+``$all``, through the scope-and-words indexes, and works the same on mongomock and a
+real server; the query is only ever a list of words, so ``.*`` or ``$gt`` are plain text.
+``text``: a MongoDB text index (real server only; mongomock has no ``$text``): stemmed
+words, a document matching any of them, in MongoDB's ``$search`` syntax.
 Pages of matching conversations are ``listing.search_page``; ``message_page``
 pages matching messages themselves (LibreChat's message search).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .errors import Invalid, Unavailable
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .searchable import FIELD
+from .words import words_of
 
-BACKENDS = ("regex", "text")
+BACKENDS = ("words", "text")
+DEFAULT_BACKEND = "words"
 QUERY_MAX = 200
 MATCHING_CONVERSATIONS_MAX = 5000
 
@@ -32,23 +38,19 @@ def clean_query(text: object) -> str:
     return text
 
 
-def pattern(text: str) -> dict:
-    """A case-insensitive ``$regex`` that matches ``text`` literally."""
-    return {"$regex": re.escape(text), "$options": "i"}
+def check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
 
 
-def conversations_with_matching_messages(db, scope: Scope, text: str) -> list[str]:
-    """Ids of conversations in scope whose message text contains ``text``."""
-    query = {**scope.query(), "text": pattern(clean_query(text))}
-    ids = db.messages.distinct("conversation_id", query)
-    return ids[:MATCHING_CONVERSATIONS_MAX]
+def holding(words: list[str]) -> dict:
+    """A filter for documents whose ``words`` hold every one of ``words`` (not empty)."""
+    return {FIELD: {"$all": words}}
 
 
-def conversation_filter(db, scope: Scope, text: str) -> dict:
-    """A conversations filter: title matches, or any of its messages matches."""
-    text = clean_query(text)
-    by_message = conversations_with_matching_messages(db, scope, text)
-    return {"$or": [{"title": pattern(text)}, {"_id": {"$in": by_message}}]}
+def conversation_filter(db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> dict:
+    """A conversations filter: the title matches, or one of its messages does."""
+    return find_matches(db, scope, text, backend).query()
 
 
 @dataclass
@@ -57,42 +59,37 @@ class Matches:
 
     text: str
     backend: str
-    title_ids: set[str] | None  # None: titles are matched by the regex in ``query``
+    title_ids: set[str]
     message_ids: set[str]
 
     def query(self) -> dict:
         """A conversations filter selecting every match."""
-        if self.title_ids is None:
-            return {
-                "$or": [{"title": pattern(self.text)}, {"_id": {"$in": sorted(self.message_ids)}}]
-            }
         return {"_id": {"$in": sorted(self.title_ids | self.message_ids)}}
 
     def fields_for(self, conversation: dict) -> list[str]:
         """``title`` and/or ``messages``: where ``conversation`` matched."""
         fields = []
-        if self._title_matches(conversation):
+        if conversation["_id"] in self.title_ids:
             fields.append("title")
         if conversation["_id"] in self.message_ids:
             fields.append("messages")
         return fields
 
-    def _title_matches(self, conversation: dict) -> bool:
-        if self.title_ids is not None:
-            return conversation["_id"] in self.title_ids
-        return re.search(re.escape(self.text), conversation.get("title") or "", re.I) is not None
 
-
-def find_matches(db, scope: Scope, text: object, backend: str = "regex") -> Matches:
+def find_matches(db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> Matches:
     """Match ``text`` against titles and message text with the chosen backend."""
-    if backend not in BACKENDS:
-        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
+    check_backend(backend)
     text = clean_query(text)
-    if backend == "regex":
-        return Matches(
-            text, backend, None, set(conversations_with_matching_messages(db, scope, text))
-        )
-    return _text_matches(db, scope, text)
+    if backend == "text":
+        return _text_matches(db, scope, text)
+    words = words_of(text)
+    if not words:
+        return Matches(text, backend, set(), set())
+    query = {**scope.query(), **holding(words)}
+    found = db.conversations.find(query, {"_id": 1}).limit(MATCHING_CONVERSATIONS_MAX)
+    titles = {doc["_id"] for doc in found}
+    by_message = db.messages.distinct("conversation_id", query)[:MATCHING_CONVERSATIONS_MAX]
+    return Matches(text, backend, titles, set(by_message))
 
 
 def _text_matches(db, scope: Scope, text: str) -> Matches:
@@ -117,16 +114,28 @@ NEWEST_FIRST = Sort("created_at", "desc")
 
 
 def message_page(
-    db, scope: Scope, text: object, *, limit: int = 25, cursor: str | None = None, backend="regex"
+    db,
+    scope: Scope,
+    text: object,
+    *,
+    limit: int = 25,
+    cursor: str | None = None,
+    backend: str = DEFAULT_BACKEND,
 ) -> Page:
     """A keyset page of the caller's messages matching ``text``, newest first, outside
     deleted conversations; each hit carries its conversation's ``title`` and ``endpoint``."""
-    if backend not in BACKENDS:
-        raise Invalid(f"search backend must be one of {', '.join(BACKENDS)}")
+    check_backend(backend)
     if not 1 <= limit <= MESSAGE_HITS_MAX:
         raise Invalid(f"pageSize must be between 1 and {MESSAGE_HITS_MAX}")
     text = clean_query(text)
-    matching = {"text": pattern(text)} if backend == "regex" else {"$text": {"$search": text}}
+    words = words_of(text)
+    if backend == "text":
+        matching = {"$text": {"$search": text}}
+    elif words:
+        matching = holding(words)
+    else:
+        NEWEST_FIRST.after(cursor)  # a bad cursor is refused all the same
+        return Page([], None)
     deleted = db.conversations.distinct("_id", {**scope.query(), "status": "deleted"})
     query = {**scope.query(), **matching, "conversation_id": {"$nin": deleted}}
     try:

@@ -100,7 +100,7 @@ def page(
     limit: int = 10,
     cursor: str | None = None,
     search_text: str | None = None,
-    backend: str = "regex",
+    backend: str = search.DEFAULT_BACKEND,
     public: bool = True,
 ) -> Page:
     """A keyset page of the caller's shares (every share is public: ``public=False`` finds

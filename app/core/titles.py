@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
-from . import records
+from . import conversations, records
 from .background import Runner
 from .clock import require_id
 from .errors import NotFound
@@ -93,7 +93,7 @@ def generate_if_due(
     title = fit_title(title)
     changed = db.conversations.update_one(
         {**owned, "title_source": "default"},
-        {"$set": {"title": title, "title_source": "generated"}},
+        {"$set": conversations.titled(title, "generated")},
     )
     return title if changed.modified_count else None
 

@@ -1,9 +1,10 @@
 """Token counts: exact and offline for OpenAI's ``cl100k_base`` and ``o200k_base``.
 
-The counter is bpe-openai's Rust tokenizer, whose wheel ships both encodings'
-BPE ranks: nothing is downloaded, ever (tiktoken would fetch its ``.tiktoken``
-files on first use). Its counts equal tiktoken's token for token; the tests
-check both encodings against tiktoken fed the same shipped rank files.
+The counter is bpe-openai's Rust tokenizer, used through its public,
+tiktoken-compatible API (``bpe_openai.get_encoding(name).encode_ordinary``); its
+wheel ships both encodings' BPE ranks: nothing is downloaded, ever (tiktoken would
+fetch its ``.tiktoken`` files on first use). Its tokens equal tiktoken's token for
+token; the tests check both encodings against tiktoken fed the same shipped rank files.
 
 Which encoding: ``encoding_for(model)``. GPT-4o, GPT-4.1/4.5, GPT-5, o1/o3/o4
 and gpt-oss use ``o200k_base``; GPT-4, GPT-3.5 and the ``text-embedding-3`` /
@@ -25,7 +26,9 @@ Long texts are counted in chunks of about ``CHUNK_CHARS`` characters, cut only
 before a single space that sits between two non-space characters: no
 pre-token of either encoding spans such a cut, so the sum of the chunks'
 counts is the exact count. A text with no such place in a chunk (one huge
-"word") is cut hard there, which can be off by a token per cut.
+"word") is cut hard there, which can be off by a token per cut. A chunk also stays
+under the library's cap of 200,000 tokens a call (a character is at most 4 UTF-8
+bytes, so at most 4 tokens).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bpe_openai import _bindings  # the Rust tokenizer; the encodings ship in the wheel
+import bpe_openai  # the Rust tokenizer behind tiktoken's API; the encodings ship in the wheel
 
 ENCODINGS = ("cl100k_base", "o200k_base")
 DEFAULT_ENCODING = "o200k_base"
@@ -69,18 +72,18 @@ def encoding_for(model: str | None) -> Encoding:
 
 
 @functools.cache
-def _tokenizer(encoding: str):
-    if encoding not in ENCODINGS:
-        raise ValueError(f"unknown encoding {encoding!r}")
-    return _bindings.tokenizer_for_encoding(encoding)
+def _encoding(name: str) -> bpe_openai.Encoding:
+    if name not in ENCODINGS:
+        raise ValueError(f"unknown encoding {name!r}")
+    return bpe_openai.get_encoding(name)
 
 
 def count_text(text: str | None, encoding: str = DEFAULT_ENCODING) -> int:
     """The exact number of tokens of ``text`` in ``encoding`` (no special tokens)."""
     if not text:
         return 0
-    tokenizer = _tokenizer(encoding)
-    return sum(tokenizer.count(_encodable(piece)) for piece in chunks(text))
+    tokenizer = _encoding(encoding)
+    return sum(len(tokenizer.encode_ordinary(_encodable(piece))) for piece in chunks(text))
 
 
 def message_tokens(role: str, text: str | None, encoding: str = DEFAULT_ENCODING) -> int:

@@ -22,6 +22,7 @@ from app import create_app
 from app.api.auth import mint_token
 from app.core.pagination import Sort
 from app.core.scope import Scope
+from app.core.searchable import words_field
 from app.extensions import mongo
 
 WORDS = ("python", "kubernetes", "sourdough", "lisbon", "postgres")
@@ -52,10 +53,12 @@ def build(db, conversations: int, rng: random.Random) -> list[str]:
 
 def _conversation(cid: str, index: int, created: datetime, rng: random.Random) -> dict:
     last = created + timedelta(minutes=MESSAGES_PER_CONVERSATION)
+    title = f"{rng.choice(WORDS)} notes {index}"
     return {
         "_id": cid,
         **USER.query(),
-        "title": f"{rng.choice(WORDS)} notes {index}",
+        "title": title,
+        **words_field(title),
         "title_source": "user",
         "endpoint": "openAI",
         "model": "gpt-4o",
@@ -86,6 +89,7 @@ def _messages(cid: str, created: datetime, rng: random.Random) -> list[dict]:
     out, parent = [], "00000000-0000-0000-0000-000000000000"
     for seq in range(1, MESSAGES_PER_CONVERSATION + 1):
         mid = f"{cid}-{seq}"
+        text = " ".join(rng.choices(WORDS, k=12))
         out.append(
             {
                 "_id": mid,
@@ -95,7 +99,8 @@ def _messages(cid: str, created: datetime, rng: random.Random) -> list[dict]:
                 "seq": seq,
                 "role": "user" if seq % 2 else "assistant",
                 "sender": "User" if seq % 2 else "GPT-4o",
-                "text": " ".join(rng.choices(WORDS, k=12)),
+                "text": text,
+                **words_field(text),
                 "content": [],
                 "model": "gpt-4o",
                 "token_count": 20,
@@ -158,7 +163,7 @@ def routes(client, headers, db, ids: list[str]) -> dict[str, tuple]:
         "GET /v1/conversations/search?q=word": (
             get("/v1/conversations/search?q=sourdough"),
             lambda: db.messages.distinct(
-                "conversation_id", {**scope, "text": {"$regex": "sourdough", "$options": "i"}}
+                "conversation_id", {**scope, "words": {"$all": ["sourdough"]}}
             ),
         ),
         "GET /v1/conversations/stats": (

@@ -159,7 +159,7 @@ def test_pages_sorted_and_searched(db, alice, bob):
     assert [s["share_id"] for s in newest] == [s["share_id"] for s in reversed(made)]
     found = shares.page(db, alice, search_text="SALAD", sort_by="title", direction="asc")
     assert [s["title"] for s in found.items] == ["Apples", "Cars"]
-    assert shares.page(db, alice, search_text="budg").items[0]["title"] == "Budget"
+    assert shares.page(db, alice, search_text="budget").items[0]["title"] == "Budget"
     assert shares.page(db, alice, public=False).items == []
 
 

@@ -52,11 +52,13 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, attempts: int
 
 
 @contextlib.contextmanager
-def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[Server]:
+def serve(
+    tmp_path: Path, ready_path: str = "/readyz", root: Path = ROOT, **env: str
+) -> Iterator[Server]:
     """Run gunicorn with the embedded store (unless ``MONGO_URI`` is given) until the block ends.
 
-    It binds a free loopback port, or ``HOST``:``PORT`` (gunicorn.conf.py's default host
-    unless ``HOST`` is given) when ``PORT`` is given.
+    It runs in ``root`` (the checkout unless told) and binds a free loopback port, or
+    ``HOST``:``PORT`` when ``PORT`` is given (as a container sets them).
     """
     port = int(env["PORT"]) if "PORT" in env else free_port()
     settings = {
@@ -77,7 +79,7 @@ def serve(tmp_path: Path, ready_path: str = "/readyz", **env: str) -> Iterator[S
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
+            cwd=root,
             env=settings,
             stdout=subprocess.DEVNULL,
             stderr=sink,

@@ -45,13 +45,29 @@ ALLOWED: tuple[Rule, ...] = (
         "index for every combination of filters would tax every write.",
     ),
     Rule(
+        "conversations",
+        ("_id",),
+        None,
+        "Search results: the conversations a search matched (their ids, at most two caps of "
+        "matches) are fetched by `_id`, filtered by the list filters and sorted in memory.",
+    ),
+    Rule(
         "messages",
-        ("workspace_id",),
-        frozenset({"text", "conversation_id", "$or"}),
-        "Regex search (the default backend) matches a case-insensitive substring, which no "
-        "index can bound: it reads the caller's messages (optionally only those of the "
-        "listed conversations, after a keyset position). `SEARCH_BACKEND=text` uses the "
-        "text index instead.",
+        ("workspace_id", "words"),
+        frozenset({"conversation_id", "$or"}),
+        "Message search hits: the index bounds the caller's messages holding the query's "
+        "words, newest first; those of deleted conversations (`conversation_id` not among "
+        "them) and those before the keyset position are filtered out of that walk.",
+    ),
+    *(
+        Rule(
+            collection,
+            ("_id",),
+            frozenset({"words"}),
+            f"The one-off backfill of `words` walks the {collection} in `_id` order, in "
+            "batches, once per store (it records that it finished).",
+        )
+        for collection in ("messages", "conversations")
     ),
     Rule(
         "messages",

@@ -177,7 +177,8 @@ def _plan(kinds: dict[str, str], sort, index: Index) -> Verdict:
         return _text_plan(kinds, sort, index)
     if kinds.get("_id") in (EQ, IN) and index is ID_INDEX:
         ordered = not sort or kinds["_id"] == EQ or [f for f, _ in sort] == ["_id"]
-        return Verdict(SERVED if ordered else BLOCKING_SORT, index.name, "by _id")
+        category = SERVED if ordered else BLOCKING_SORT
+        return Verdict(category, index.name, "by _id", 1, ("_id",))
     bound, sort_left = _walk(kinds, sort, index)
     residual = sorted(name for name in kinds if name not in bound)
     prefix = ",".join(name for name, _ in index.keys if name in bound)

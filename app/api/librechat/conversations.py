@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+from flask import current_app
+
 from ...core import conversations, deletion, forking, lifecycle, listing, titles
 from ...extensions import mongo
 from ..auth import current_scope
-from ..blueprint import DialectBlueprint
+from ..blueprint import DialectBlueprint, store_down_or
 from ..limits import fork_limits
 from . import LIBRECHAT, title_waits
 from .schemas import (
@@ -34,6 +36,7 @@ blp: DialectBlueprint = DialectBlueprint(
     url_prefix="/api/convos",
     description="LibreChat: conversations (list, read, rename, archive, pin, delete, "
     "fork, duplicate, titles).",
+    errors={503: store_down_or("`search` with `SEARCH_BACKEND=text` needs a MongoDB server.")},
 )
 blp.record_once(title_waits.install)
 
@@ -59,14 +62,15 @@ def _deleted_body(deleted: deletion.Deleted) -> dict:
 @blp.route("")
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, ConvoPageSchema)
-@blp.errors(400)
+@blp.errors(400, 503)
 def list_conversations(args):
     """List the caller's conversations, one keyset page at a time.
 
     `isArchived=true` lists archived conversations, otherwise active ones
     (`sortBy=archivedAt` orders archived ones by when they were archived).
     `tags` (repeatable, or `tags[]`) keeps conversations carrying any of them; `search`
-    matches titles and message text (case-insensitive, literal). Pass
+    keeps those whose title, or one of whose messages, holds every word of it (any
+    order, ignoring case and accents; `SEARCH_BACKEND=text`: MongoDB's text search). Pass
     `nextCursor` back as `cursor` with the same `sortBy`/`sortDirection`.
 
     Guarantee: the cursor is the last item's (sort value, id), so a walk
@@ -83,6 +87,7 @@ def list_conversations(args):
         current_scope(),
         args["selection"],
         search_text=args.get("search"),
+        backend=current_app.config["SEARCH_BACKEND"],
         sort=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),

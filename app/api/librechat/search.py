@@ -36,7 +36,10 @@ class LibreChatMessageQuery(Request):
     )
     search = fields.String(
         validate=validate.Length(1, search.QUERY_MAX),
-        metadata={"description": "Messages whose text contains this (any case), newest first."},
+        metadata={
+            "description": "Messages whose text holds every word of this (any order, "
+            "ignoring case and accents), newest first."
+        },
     )
     cursor = fields.String(metadata={"description": "`nextCursor` of the previous page."})
     pageSize = fields.Integer(load_default=25, validate=validate.Range(1, 100))
@@ -76,7 +79,8 @@ def search_enabled():
 @blp.errors(400, 403, 404, 503)
 def list_or_search_messages(args):
     """A page of one conversation's messages (`conversationId`), or of the caller's
-    messages matching `search` with their conversation's title; else nothing.
+    messages holding every word of `search` (any order, ignoring case and accents),
+    newest first, with their conversation's title; else nothing.
 
     Pass `nextCursor` back as `cursor` for the next page.
     """

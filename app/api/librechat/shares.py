@@ -79,7 +79,10 @@ class ShareListQuery(Request):
     sortDirection = fields.String(load_default="desc", validate=validate.OneOf(("asc", "desc")))
     search = fields.String(
         validate=validate.Length(1, search.QUERY_MAX),
-        metadata={"description": "Links whose conversation's title or messages contain this."},
+        metadata={
+            "description": "Links whose conversation's title, or one of its messages, holds "
+            "every word of this (any order, ignoring case and accents)."
+        },
     )
     cursor = fields.String(metadata={"description": "`nextCursor` of the previous page."})
 

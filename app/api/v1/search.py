@@ -33,9 +33,12 @@ blp: DialectBlueprint = DialectBlueprint(
 def search_conversations(args):
     """Full-text search over titles and message text, with every list filter.
 
-    Each result carries `matched_fields` (`title`, `messages`). The default backend
-    matches the text literally and case-insensitively; `SEARCH_BACKEND=text` uses
-    MongoDB text indexes (whole words, stemmed; real server only).
+    A conversation matches when its title, or the text of one of its messages, holds
+    every word of `q`, in any order, ignoring case and accents (`Café` finds `cafe`).
+    Words are split on anything that is not a letter or digit and matched whole; a
+    query with no words finds nothing. Each result carries `matched_fields` (`title`,
+    `messages`). `SEARCH_BACKEND=text` uses MongoDB text indexes instead (stemmed
+    words, any of them; real server only).
     """
     page = listing.search_page(
         mongo.db,

@@ -23,6 +23,7 @@ from ..errors import Invalid
 from ..lifecycle import STATUSES
 from ..new_message import ROLES, TEXT_MAX
 from ..scope import Scope
+from ..searchable import words_field
 from ..validation import clean_tags, merge_metadata
 from .fields import Record, label
 from .model import Prepared
@@ -151,7 +152,10 @@ def conversation_from(raw: object, index: int) -> ColloquyConversation:
         _summary(record.child(s, f"summary {i}"))
         for i, s in enumerate(record.items("summaries"), 1)
     ]
-    conversation = _stored(record, skip=("messages", "summaries"))
+    conversation = {
+        **_stored(record, skip=("messages", "summaries")),
+        **words_field(record.raw["title"]),
+    }
     for document in (*found, *summaries):
         document["conversation_id"] = conversation["_id"]
     return ColloquyConversation(conversation, found, summaries, index)
@@ -183,7 +187,7 @@ def _message(message: Record) -> dict:
         raise message.fail("text", f"at most {TEXT_MAX} characters")
     _check_metadata(message)
     _check_costs(message, costs.COST)
-    return _stored(message)
+    return {**_stored(message), **words_field(message.raw["text"])}
 
 
 def _check_metadata(record: Record) -> None:

@@ -87,8 +87,11 @@ def test_list_filters_archived_pinned_tags_and_search(client, as_alice, convo, a
     assert ids("?tags=work") == {tagged["_id"]}
     assert ids("?tags=work&tags=home") == {tagged["_id"], pinned["_id"]}
     assert ids("?search=QUACK") == {plain["_id"]}  # message text, any case
-    assert ids("?search=budg") == {tagged["_id"]}
-    assert ids("?search=.*") == set()  # regex metacharacters are literal
+    assert ids("?search=budget") == {tagged["_id"]}
+    assert ids("?search=budg") == set()  # whole words
+    assert ids("?search=ducks%20TELL") == {plain["_id"]}  # every word, any order
+    assert ids("?search=quack%20ducks") == set()  # in one title or one message
+    assert ids("?search=.*") == set()  # regex metacharacters are no words
     assert ids('?search={"$gt": ""}') == set()
 
 

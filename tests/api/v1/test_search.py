@@ -1,4 +1,5 @@
-"""/v1/conversations/search: titles and message text, matched fields, every list filter."""
+"""/v1/conversations/search: every word of the query in a title or a message's text (any
+order, any case, any accents), matched fields, every list filter."""
 
 import pytest
 
@@ -67,9 +68,36 @@ def test_scope_user_and_admin(bob_v1, admin_v1, corpus):
     )
 
 
-@pytest.mark.parametrize("text", [".*", "(a+)+$", "[", '{"$gt": ""}', "\\"])
-def test_metacharacters_are_literal(alice_v1, corpus, text):
+def test_every_word_in_any_order(alice_v1):
+    rollout = alice_v1.create(title="Deploys")
+    alice_v1.append(rollout["id"], content="The Kubernetes rollout stalled.")
+    alice_v1.create(title="Kubernetes basics")
+    for q in ("kubernetes rollout", "rollout kubernetes", "ROLLOUT, Kubernetes!"):
+        assert found(alice_v1, q=q) == {rollout["id"]: ["messages"]}
+    assert found(alice_v1, q="kubernetes rollback") == {}
+
+
+def test_accents_and_case_are_ignored_both_ways(alice_v1):
+    accented = alice_v1.create(title="Café Lisboa")
+    plain = alice_v1.create(title="notes")
+    alice_v1.append(plain["id"], content="meet at the cafe near the river")
+    assert set(found(alice_v1, q="cafe")) == {accented["id"], plain["id"]}
+    assert set(found(alice_v1, q="CAFÉ")) == {accented["id"], plain["id"]}
+    assert found(alice_v1, q="café lisboa") == {accented["id"]: ["title"]}
+
+
+@pytest.mark.parametrize("text", [".*", "[", '{"$gt": ""}', "$gt", "\\", "$where"])
+def test_operators_and_metacharacters_are_plain_words(alice_v1, corpus, text):
     assert alice_v1.get("/search", q=text)["data"] == []
+
+
+def test_words_inside_metacharacters_still_match(alice_v1, corpus):
+    assert set(found(alice_v1, q="(postgres)+.*")) == set(corpus.values())
+
+
+def test_another_users_words_never_match(bob_v1, corpus):
+    assert found(bob_v1, q="lisbon") == {}
+    assert found(bob_v1, q="tune postgres") == {}
 
 
 @pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x" * 201}, {"q": "x", "limit": 0}])

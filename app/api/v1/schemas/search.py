@@ -13,7 +13,10 @@ class SearchQuerySchema(ListQuerySchema):
     q = fields.String(
         required=True,
         validate=validate.Length(1, QUERY_MAX),
-        metadata={"description": "Text to find in titles and message text (literal)."},
+        metadata={
+            "description": "Words to find in a title or a message's text: every one, in "
+            "any order, ignoring case and accents."
+        },
     )
 
 
