@@ -25,6 +25,8 @@ blp: DialectBlueprint = DialectBlueprint(
 
 
 class MessageEditRequest(Request):
+    EXAMPLE = {"text": "How do I speed up a slow query over three joined tables?"}
+
     text = fields.String(required=True, metadata={"description": "The new text."})
     index = fields.Integer(
         strict=True,
@@ -35,6 +37,8 @@ class MessageEditRequest(Request):
 
 
 class MessageFeedbackRequest(Request):
+    EXAMPLE = {"feedback": {"rating": "thumbsUp", "tag": "accurate_reliable"}}
+
     feedback = fields.Raw(
         allow_none=True,
         metadata={

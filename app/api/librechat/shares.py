@@ -49,6 +49,8 @@ public_blp: DialectBlueprint = DialectBlueprint(
 
 
 class ShareCreateRequest(Request):
+    EXAMPLE = {}  # every message; `targetMessageId` shares those up to its depth
+
     targetMessageId = fields.String(
         allow_none=True,
         validate=ID_LENGTH,

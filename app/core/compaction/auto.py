@@ -36,6 +36,7 @@ class AutoCompaction(CompactionRequest):
 
 
 AUTO_FIELDS = frozenset(AutoCompaction.__dataclass_fields__)
+SETTING = "compaction"  # its key in a conversation's settings
 
 
 def get_auto(db: Db, scope: Scope, conversation_id: object) -> dict:
@@ -47,7 +48,7 @@ def get_auto(db: Db, scope: Scope, conversation_id: object) -> dict:
 def auto_of(conversation: dict) -> dict:
     """The stored setting, or ``strategy: none`` when it is absent or not usable
     (settings may be written by other routes: an append must never fail on them)."""
-    stored = (conversation.get("settings") or {}).get("compaction")
+    stored = (conversation.get("settings") or {}).get(SETTING)
     known = (
         {k: v for k, v in stored.items() if k in AUTO_FIELDS} if isinstance(stored, dict) else {}
     )
@@ -67,5 +68,5 @@ def set_auto(db: Db, scope: Scope, conversation_id: object, setting: dict) -> di
         raise Invalid("unknown compaction setting") from exc
     auto.validate()
     stored = {k: v for k, v in asdict(auto).items() if v is not None}
-    updated = conversations.update(db, scope, conversation_id, settings={"compaction": stored})
+    updated = conversations.update(db, scope, conversation_id, settings={SETTING: stored})
     return auto_of(updated)

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, post_dump, post_load, validate
+from marshmallow import INCLUDE, Schema, fields, post_dump, post_load, validate
 
+from ....core.compaction import auto
+from ....core.demo import EXAMPLE_CONVERSATION_ID, EXAMPLE_MESSAGE_ID
 from ....core.forking import OPTIONS
 from ....core.limits import SOURCE_MAX
 from ....core.listing import LIST_LIMIT_MAX, ListFilter
 from ....core.pagination import Sort
 from ....core.search import QUERY_MAX
 from ....core.validation import TITLE_MAX
-from ...fields import ID_LENGTH, TAG_LENGTH, UtcDateTime
+from ...fields import ID_LENGTH, TAG_LENGTH, UtcDateTime, derived
 from . import Request, Wire, required_id
 from .messages import LibreChatMessageSchema
 
@@ -23,8 +25,19 @@ SORT_FIELDS = {
 }
 
 
+OWN_SETTINGS = frozenset({auto.SETTING})
+
+
 class ConvoSchema(Wire):
-    """LibreChat's ``TConversation``; stored settings are spread at the top level."""
+    """LibreChat's ``TConversation``; stored settings are spread at the top level.
+
+    The model settings (``temperature``, ``top_p``, ``promptPrefix`` …: whatever
+    an import stored) are the further properties the schema allows; Colloquy's own
+    settings (automatic compaction) are no part of a LibreChat conversation.
+    """
+
+    class Meta:
+        unknown = INCLUDE  # documents the spread settings: additionalProperties true
 
     NULLABLE = ("endpoint",)
 
@@ -35,7 +48,7 @@ class ConvoSchema(Wire):
     model = fields.String(allow_none=True)
     modelLabel = fields.String(attribute="model_label", allow_none=True)
     assistant_id = fields.String(allow_none=True)
-    isArchived = fields.Function(lambda c: c.get("status") == "archived")
+    isArchived = derived(lambda c: c.get("status") == "archived", "boolean")
     pinned = fields.Boolean()
     tags = fields.List(fields.String())
     createdAt = UtcDateTime(attribute="created_at")
@@ -43,7 +56,8 @@ class ConvoSchema(Wire):
 
     @post_dump(pass_original=True)
     def spread_settings(self, data, original, **kwargs):
-        extra = {k: v for k, v in (original.get("settings") or {}).items() if k not in data}
+        settings = original.get("settings") or {}
+        extra = {k: v for k, v in settings.items() if k not in data and k not in OWN_SETTINGS}
         return {**extra, **data}
 
 
@@ -86,33 +100,41 @@ class ConvoPageSchema(Schema):
 
 
 class TitleArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "title": "Quarterly report"}
+
     conversationId = required_id()
     title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
 
 class ArchiveArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "isArchived": True}
+
     conversationId = required_id()
     isArchived = fields.Boolean(required=True)
 
 
 class PinArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "pinned": False}
+
     conversationId = required_id()
     pinned = fields.Boolean(required=True)
 
 
 class DeleteArg(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "source": "button"}
+
     conversationId = required_id()
     source = fields.String(validate=validate.Length(max=SOURCE_MAX))
     thread_id = fields.String(allow_none=True, validate=ID_LENGTH)
     endpoint = fields.String(allow_none=True, validate=validate.Length(max=SOURCE_MAX))
 
 
-def wrapped(arg_schema: type[Schema]) -> type[Schema]:
+def wrapped(arg_schema: type[Request]) -> type[Request]:
     """``{"arg": {...}}``, the envelope LibreChat's client posts."""
     return type(
         f"{arg_schema.__name__}Body",
         (Request,),
-        {"arg": fields.Nested(arg_schema, required=True)},
+        {"arg": fields.Nested(arg_schema, required=True), "EXAMPLE": {"arg": arg_schema.EXAMPLE}},
     )
 
 
@@ -145,6 +167,13 @@ FORK_OPTION_ALIASES = {"target": "targetLevel", "branch": "includeBranches"}
 
 
 class ForkRequest(Request):
+    EXAMPLE = {
+        "conversationId": EXAMPLE_CONVERSATION_ID,
+        "messageId": EXAMPLE_MESSAGE_ID,
+        "option": "targetLevel",
+        "splitAtTarget": False,
+    }
+
     conversationId = required_id()
     messageId = required_id()
     option = fields.String(
@@ -174,5 +203,7 @@ class CopySchema(Schema):
 
 
 class DuplicateRequest(Request):
+    EXAMPLE = {"conversationId": EXAMPLE_CONVERSATION_ID, "title": "Quarterly report (copy)"}
+
     conversationId = required_id()
     title = fields.String(allow_none=True, validate=validate.Length(max=TITLE_MAX))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from ....core.clock import to_iso
-from ...fields import UtcDateTime
+from ...fields import UtcDateTime, derived
 from . import Wire
 
 
@@ -25,16 +25,23 @@ class LibreChatMessageSchema(Wire):
     messageId = fields.String(attribute="_id")
     conversationId = fields.String(attribute="conversation_id")
     parentMessageId = fields.String(attribute="parent_message_id")
-    isCreatedByUser = fields.Function(lambda m: m.get("role") == "user")
+    isCreatedByUser = derived(lambda m: m.get("role") == "user", "boolean")
     sender = fields.String()
     text = fields.String()
-    content = fields.Function(_content_parts)
+    content = derived(
+        _content_parts,
+        "array",
+        items={"type": "object"},
+        description="Content parts (`{type, text}` …); absent for plain text.",
+    )
     model = fields.String(allow_none=True)
     tokenCount = fields.Integer(attribute="token_count", allow_none=True)
     createdAt = UtcDateTime(attribute="created_at")
-    updatedAt = fields.Function(
+    updatedAt = derived(
         lambda m: to_iso(m.get("updated_at") or m["created_at"]),
-        metadata={"description": "Last edit, or the creation time."},
+        "string",
+        format="date-time",
+        description="Last edit, or the creation time.",
     )
     feedback = fields.Dict(
         metadata={"description": "`{rating, tag, text?}` when the user rated the message."}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, post_load, validate
 
+from ....core.demo import EXAMPLE_TAG
 from ....core.limits import ID_MAX, TAG_MAX
 from ....core.tags import DESCRIPTION_MAX, SORTS
 from ...fields import TAG_LENGTH, UtcDateTime
@@ -25,10 +26,14 @@ class TagSchema(Wire):
 
 
 class TagRequest(Request):
+    EXAMPLE = {"tag": "important"}
+
     tag = fields.String(required=True, validate=TAG_LENGTH)
 
 
 class TagCreateRequest(TagRequest):
+    EXAMPLE = {"tag": "to-read", "description": "Come back to these", "addToConversation": False}
+
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     addToConversation = fields.Boolean(load_default=False)
     conversationId = fields.String(
@@ -45,12 +50,16 @@ class TagCreateRequest(TagRequest):
 
 
 class TagUpdateRequest(Request):
+    EXAMPLE = {"description": "Work in progress", "position": 0}
+
     tag = fields.String(validate=TAG_LENGTH)
     description = fields.String(allow_none=True, validate=validate.Length(max=DESCRIPTION_MAX))
     position = fields.Integer(strict=True, validate=validate.Range(min=0))
 
 
 class TagSetRequest(Request):
+    EXAMPLE = {"tags": [EXAMPLE_TAG, "important"]}
+
     tags = fields.List(fields.String(validate=validate.Length(max=TAG_MAX)), required=True)
 
 

@@ -103,6 +103,22 @@ ENDPOINT: dict[str, Any] = {
 
 
 class ConversationCreateSchema(Schema):
+    EXAMPLE = {
+        "title": "Trip to Porto",
+        "source": "api",
+        "metadata": {"customer": "acme"},
+        "tags": ["travel"],
+        "messages": [
+            {"role": "user", "content": "Plan two days in Porto.", "input_tokens": 7},
+            {
+                "role": "assistant",
+                "content": "Day one: Ribeira and a port cellar. Day two: Serralves.",
+                "model": "gpt-4o",
+                "output_tokens": 14,
+            },
+        ],
+    }
+
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
     assistant_id = fields.String(validate=ID_LENGTH)
     user_id = fields.String(
@@ -153,6 +169,8 @@ ConversationDetailEnvelopeSchema = envelope(ConversationDetailSchema, "Conversat
 
 
 class ConversationPatchSchema(Schema):
+    EXAMPLE = {"title": "Quarterly report", "metadata": {"priority": "high"}, "tags": ["work"]}
+
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
     metadata = fields.Dict(
         metadata={"description": "Merged into the current metadata; `null` removes a key."}
