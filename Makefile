@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lock typecheck lint format seed token bench clean
+.PHONY: run test fuzz-long lock typecheck lint format seed token bench clean
 
 # Every dependency is installed from a lock file (exact versions and hashes), then the
 # project itself without dependencies. Changed a dependency in pyproject.toml? `make lock`.
@@ -46,11 +46,17 @@ lock:
 run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Install, lint and run the whole test suite, with branch coverage of app/.
+## Install, lint, type-check and run the whole test suite, with branch coverage of app/.
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto --cov --cov-report=term:skip-covered
+
+## The contract run at depth: many random requests per operation (CI runs a few, fixed).
+fuzz-long: $(TEST_STAMP)
+	CONTRACT_EXAMPLES=$(or $(EXAMPLES),500) CONTRACT_RANDOM=1 \
+		$(BIN)/pytest -q -n auto tests/contract/test_openapi.py
 
 ## Type-check app/ with mypy (settings in pyproject.toml).
 typecheck: $(TEST_STAMP)

@@ -39,7 +39,7 @@ HEAD_CAP = 64 * 1024  # past this, the parser decides (it answers 414 or 431)
 RECV_SIZE = 64 * 1024
 
 
-def request_arrived(data: bytes) -> bool:
+def request_arrived(data: bytes | bytearray) -> bool:
     """Whether ``data`` holds a whole request head, and its body if that is small and sized."""
     end = data.find(b"\r\n\r\n")
     if end < 0:
@@ -47,7 +47,7 @@ def request_arrived(data: bytes) -> bool:
     return len(data) >= end + 4 + buffered_body_length(data[:end])
 
 
-def buffered_body_length(head: bytes) -> int:
+def buffered_body_length(head: bytes | bytearray) -> int:
     """How much body to wait for: a ``Content-Length`` up to ``BODY_BUFFER``, else none.
 
     A chunked body, a large one, an ``Expect: 100-continue`` (the client waits for
@@ -203,7 +203,8 @@ class BufferingThreadWorker(ThreadWorker):
     def handle_error(self, req, client, addr, exc):
         """gunicorn's own error answers, as JSON instead of an HTML page."""
         answer = _Answer()
-        super().handle_error(req, answer, addr, exc)  # logs, and decides the status
+        # logs, and decides the status; _Answer stands in for the client socket
+        super().handle_error(req, answer, addr, exc)  # type: ignore[arg-type]
         status_line = answer.data.split(b"\r\n", 1)[0].decode("latin-1")
         _version, status, reason = status_line.split(" ", 2)
         try:

@@ -13,7 +13,7 @@ from . import cli
 from .api import breaker, chat, errors, jwks, librechat, limits, system, v1
 from .api.auth import canonical_bearer_scheme, configure_jwt
 from .api.blueprint import openapi_tags
-from .api.docs import DialectErrorsPlugin, register_error_schemas
+from .api.docs import DialectErrorsPlugin, PathExamplesPlugin, register_error_schemas
 from .config import Config
 from .embedded import StoreBusy
 from .embedded_secret import embedded_secret
@@ -60,6 +60,7 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     if not settings.TESTING:
         configure_logging(settings.LOG_LEVEL)
 
+    instrument(app)  # first: every answer (a breaker's 503, a limiter's 429) has a request id
     mongo.init_app(app)
     breaker.init_app(
         app, gated=[blueprint.name for blueprint in BLUEPRINTS if not blueprint.public]
@@ -70,9 +71,9 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
     jwks.init_app(app)
     _allow_browsers(app, settings)
     limits.init_app(app)
-    api.init_app(app, spec_kwargs={"extra_plugins": [DialectErrorsPlugin()]})
+    plugins = [DialectErrorsPlugin(), PathExamplesPlugin()]
+    api.init_app(app, spec_kwargs={"extra_plugins": plugins})
     register_error_schemas(api.spec)
-    instrument(app)
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
@@ -86,10 +87,11 @@ def create_app(config: Config | Mapping | None = None) -> Flask:
 
 def _wrap_wsgi(app: Flask, settings: Config) -> None:
     """WSGI layers below Flask: a case-insensitive bearer scheme, forwarded client addresses."""
-    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)
+    # Flask's documented way to add WSGI middleware replaces the bound method
+    app.wsgi_app = canonical_bearer_scheme(app.wsgi_app)  # type: ignore[method-assign]
     if settings.FORWARDED_PROXIES:  # behind proxies, the client is who they say it is
         hops = settings.FORWARDED_PROXIES
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _allow_browsers(app: Flask, settings: Config) -> None:

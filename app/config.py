@@ -243,7 +243,7 @@ class Config:
             RATELIMIT_HEADERS_ENABLED=True,
             API_TITLE="Colloquy",
             API_VERSION="1.0",
-            OPENAPI_VERSION="3.0.3",
+            OPENAPI_VERSION="3.1.0",
             OPENAPI_URL_PREFIX="/",
             OPENAPI_JSON_PATH="openapi.json",
             OPENAPI_SWAGGER_UI_PATH="/docs",

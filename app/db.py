@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from typing import Any
 
 import mongomock
 from pymongo import MongoClient
 
 from . import mongomock_index
+from .core.store import Document
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +65,18 @@ def _serialise_embedded_writes() -> None:
             continue
 
         @functools.wraps(original)
-        def serialised(self, *args, _original=original, **kwargs):
+        def serialised(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
             with EmbeddedWrites.lock:
                 try:
                     return _original(self, *args, **kwargs)
                 finally:
                     EmbeddedWrites.count += 1
 
-        serialised.serialised = True
+        serialised.serialised = True  # type: ignore[attr-defined]  # the idempotence mark
         setattr(mongomock.Collection, name, serialised)
 
 
-def connect(uri: str):
+def connect(uri: str) -> MongoClient[Document]:
     """A client for ``uri``: mongomock for ``mongomock://``, pymongo otherwise."""
     if is_embedded(uri):
         _serialise_embedded_writes()

@@ -24,14 +24,17 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import IO, Any
 
 import bson
 from bson.codec_options import CodecOptions
 from bson.errors import BSONError
 from pymongo.errors import ConnectionFailure
 
+from .core.store import Db
 from .db import EmbeddedWrites
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,7 @@ MEMORY_ONLY = ":memory:"
 SNAPSHOT_FORMAT = "colloquy.embedded-snapshot"
 SNAPSHOT_VERSION = 1
 SAVE_INTERVAL_SECONDS = 2.0
-CODEC = CodecOptions(tz_aware=False)
+CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=False)
 
 
 class StoreBusy(ConnectionFailure):
@@ -54,7 +57,7 @@ class SnapshotDamaged(RuntimeError):
 class DataFile:
     """The snapshot file of one embedded database, and the process's claim on it."""
 
-    def __init__(self, db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS):
+    def __init__(self, db: Db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS):
         self.db = db
         self.directory = Path(directory).resolve()
         self.path = self.directory / f"{db.name}.bson"
@@ -62,12 +65,14 @@ class DataFile:
         self.restored: dict[str, int] = {}  # documents per collection read back at start
         self.existed = False  # whether there was a snapshot to restore
         self._saved_count = -1
-        self._claim = None
+        self._claim: IO[str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def open(cls, db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS) -> DataFile:
+    def open(
+        cls, db: Db, directory: str | Path, interval: float = SAVE_INTERVAL_SECONDS
+    ) -> DataFile:
         """Claim ``directory``, restore its snapshot into ``db`` and start saving."""
         files = cls(db, directory, interval)
         files._take_claim()
@@ -121,7 +126,7 @@ class DataFile:
         except (BSONError, KeyError, TypeError) as exc:
             raise self._damaged(exc) from exc
 
-    def _read(self, records) -> dict[str, int]:
+    def _read(self, records: Iterator[dict[str, Any]]) -> dict[str, int]:
         header = next(records, None)
         if not header or header.get("format") != SNAPSHOT_FORMAT:
             raise self._damaged("no snapshot header")
@@ -136,7 +141,7 @@ class DataFile:
                 self.db[name].insert_many(documents)
         return dict(counts)
 
-    def _damaged(self, reason) -> SnapshotDamaged:
+    def _damaged(self, reason: object) -> SnapshotDamaged:
         return SnapshotDamaged(
             f"the embedded store's snapshot {self.path} cannot be read ({reason}); "
             "move it away to start with an empty store"
@@ -212,7 +217,7 @@ class DataFile:
             atexit.unregister(self.close)
 
 
-def _stored_documents(collection):
+def _stored_documents(collection: Any) -> list[dict[str, Any]]:  # a mongomock Collection
     """The documents mongomock holds for ``collection``, without its per-document deep copy.
 
     ``find()`` copies every document; a snapshot of a large store under the write lock

@@ -10,10 +10,12 @@ from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
+from pymongo import MongoClient
 
 from .core import searchable
 from .core.llm import LlmClient, LlmSettings
 from .core.services import Services
+from .core.store import Db, Document
 from .db import connect
 from .embedded import DataFile, StoreBusy
 from .indexes import ensure_indexes
@@ -21,8 +23,8 @@ from .indexes import ensure_indexes
 
 @dataclass
 class _Store:
-    client: object
-    db: object
+    client: MongoClient[Document]
+    db: Db
     indexes_ready: bool = False
     files: DataFile | None = None  # the embedded store's data on disk
     busy: str | None = None  # why another process owns that data, if it does
@@ -61,7 +63,7 @@ class Mongo:
         return self._store(app).usable()
 
     @property
-    def db(self):
+    def db(self) -> Db:
         return self.store().db
 
     def ensure_indexes(self, app: Flask | None = None) -> None:

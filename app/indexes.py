@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel
 
+from .core.store import Db
+
 
 @dataclass(frozen=True)
 class Index:
@@ -25,11 +27,11 @@ class Index:
         return IndexModel(list(self.keys), name=self.name, **self.options)
 
 
-def _index(*keys: tuple[str, int | str], name: str, serves: str, **options) -> Index:
+def _index(*keys: tuple[str, int | str], name: str, serves: str, **options: object) -> Index:
     return Index(tuple(keys), name, serves, options)
 
 
-def _scoped(*keys: tuple[str, int], name: str, serves: str, **options) -> Index:
+def _scoped(*keys: tuple[str, int], name: str, serves: str, **options: object) -> Index:
     """An index led by the scope fields, then ``keys`` (equality, then sort, then _id)."""
     return _index(
         ("workspace_id", ASCENDING),
@@ -266,7 +268,7 @@ INDEXES: dict[str, list[IndexModel]] = {
 }
 
 
-def ensure_indexes(db) -> list[str]:
+def ensure_indexes(db: Db) -> list[str]:
     """Create every declared index; safe to run any number of times."""
     created = []
     for collection, models in INDEXES.items():

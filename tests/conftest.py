@@ -8,6 +8,9 @@ test after any other app was built (an app binds process-wide extensions). A tes
 that changes the app itself (routes, hooks, per-app state such as the store breaker)
 is marked ``own_app``: it gets a new app, used by no other test.
 
+Every test client checks each response against the app's OpenAPI document
+(``tests/contract/responses.py``), so every scenario is a contract test too.
+
 Set ``TEST_MONGO_URI=mongodb://…`` to run the whole suite against a real
 server; each test then gets its own database, dropped afterwards.
 """
@@ -19,6 +22,7 @@ import uuid
 from dataclasses import replace
 
 import pytest
+from flask import Flask
 
 from app import create_app
 from app.core import background
@@ -28,11 +32,20 @@ from app.db import connect
 from app.extensions import api, limiter, mongo
 from app.indexes import ensure_indexes
 from tests import llm_server
+from tests.contract.responses import ValidatingClient
 
 pytest_plugins = ["tests.shapes.plugin"]
 
 TEST_MONGO_URI = os.environ.get("TEST_MONGO_URI", "mongomock://tests")
 TEST_SECRET = "test-secret-of-at-least-thirty-two-bytes!"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def responses_match_the_document():
+    """Every app's test client validates each response against the OpenAPI document."""
+    plain, Flask.test_client_class = Flask.test_client_class, ValidatingClient
+    yield
+    Flask.test_client_class = plain
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import Blueprint, current_app, g
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt, verify_jwt_in_request
@@ -26,6 +26,9 @@ from ..core.limits import ID_MAX
 from ..core.scope import DEFAULT_WORKSPACE, ROLES, Scope
 from .errors import Problem, respond
 from .jwks import current_keys
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 AnyBlueprint = TypeVar("AnyBlueprint", bound=Blueprint)  # Flask's, or flask-smorest's
 
@@ -56,12 +59,9 @@ def decode_key(header: dict, _payload: dict):
 
 def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     """The ``Scope`` a verified token grants; ``Unauthenticated`` if its claims are unusable."""
-    user_id = claims.get(identity_claim)
-    workspace = claims.get("workspace", DEFAULT_WORKSPACE)
+    user_id = _text_claim(claims, identity_claim)
+    workspace = _text_claim(claims, "workspace", DEFAULT_WORKSPACE)
     role = claims.get("role", "user")
-    for name, value in ((identity_claim, user_id), ("workspace", workspace)):
-        if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
-            raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
     if role not in ROLES:
         raise Unauthenticated(f"Token claim 'role' must be one of {', '.join(ROLES)}")
     if role == "admin":
@@ -69,17 +69,25 @@ def scope_from_claims(claims: dict, identity_claim: str = "sub") -> Scope:
     return Scope.for_user(user_id, workspace)
 
 
+def _text_claim(claims: dict, name: str, default: str | None = None) -> str:
+    value = claims.get(name, default)
+    if not isinstance(value, str) or not value.strip() or len(value) > ID_MAX:
+        raise Unauthenticated(f"Token claim '{name}' must be a non-empty string")
+    return value
+
+
 def check_lifetime(claims: dict, max_hours: float, now: float) -> None:
     """``Unauthenticated`` unless the token expires, within ``max_hours`` of being issued."""
     expires = claims.get("exp")
     if not _is_number(expires):
         raise Unauthenticated("Token must carry an expiry ('exp' claim)")
-    issued = claims.get("iat") if _is_number(claims.get("iat")) else now
+    iat = claims.get("iat")
+    issued = iat if _is_number(iat) else now
     if expires - issued > max_hours * 3600:
         raise Unauthenticated(f"Token lifetime exceeds the {max_hours:g} hours allowed")
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeIs[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

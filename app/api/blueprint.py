@@ -15,7 +15,8 @@ a human tag name for Swagger UI. From those, each of its routes
   ``openapi_tags`` lists the sections in registration order, so they group by
   dialect);
 - reads its JSON body strictly (``bodies.JsonBodyParser``): required, JSON, and
-  refused before parsing when nested deeper than ``BODY_DEPTH_MAX``.
+  refused before parsing when nested deeper than ``BODY_DEPTH_MAX``; the body's
+  schema's ``EXAMPLE`` (a body that works on the demo data) is its documented example.
 
 A route module declares ``blp: DialectBlueprint = DialectBlueprint("librechat_share",
 __name__, dialect=LIBRECHAT, tag="LibreChat: share links", url_prefix="/api/share",
@@ -78,6 +79,12 @@ class DialectBlueprint(Blueprint):
         """Tag every route with the blueprint's tag unless it names its own."""
         tags = [self.tag] if tags is None else tags
         super().add_url_rule(rule, endpoint, view_func, *args, tags=tags, **options)
+
+    def arguments(self, schema, *, example=None, **kwargs):
+        """flask-smorest's ``arguments``; a JSON body's example is its schema's ``EXAMPLE``."""
+        if example is None and kwargs.get("location", "json") == "json":
+            example = getattr(schema, "EXAMPLE", None)
+        return super().arguments(schema, example=example, **kwargs)
 
     def errors(self, *statuses: int):
         """Decorator: document ``statuses`` in the dialect's error shape and wording."""

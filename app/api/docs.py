@@ -1,8 +1,13 @@
-"""OpenAPI: every operation documents errors in the shape of its own dialect.
+"""OpenAPI: every operation documents errors in the shape of its own dialect, and
+Swagger UI's "Try it out" starts from values that work on the demo data.
 
 flask-smorest documents validation failures (422) and a default error with one
-global schema. This apispec plugin rewrites, per path, those generic responses
-to the dialect's error schema and its validation status (400 for LibreChat).
+global schema. ``DialectErrorsPlugin`` rewrites, per path, those generic responses
+to the dialect's error schema and its validation status (400 for LibreChat), and
+gives every error response an example body of its own status.
+``PathExamplesPlugin`` fills path parameters with ids of the demo data (alice's
+first conversation); request bodies take their schema's ``EXAMPLE``
+(``DialectBlueprint.arguments``).
 """
 
 from __future__ import annotations
@@ -11,7 +16,16 @@ import http
 
 from apispec import BasePlugin
 
+from ..core import demo
 from .errors import dialect_for, dialects
+
+PATH_EXAMPLES = {
+    "conversation_id": demo.EXAMPLE_CONVERSATION_ID,
+    "chat_id": demo.EXAMPLE_CONVERSATION_ID,
+    "message_id": demo.EXAMPLE_MESSAGE_ID,
+    "user_id": demo.EXAMPLE_USER,
+    "tag": demo.EXAMPLE_TAG,
+}
 
 
 def schema_name(dialect) -> str:
@@ -43,6 +57,18 @@ class DialectErrorsPlugin(BasePlugin):
                         "description": _describe(status),
                         "content": {"application/json": {"schema": reference}},
                     }
+                body = responses[status].get("content", {}).get("application/json", {})
+                if body.get("schema") == reference:
+                    body["example"] = dialect.example(status)
+
+
+class PathExamplesPlugin(BasePlugin):
+    """Path parameters named like a demo id get it as their example."""
+
+    def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
+        for parameter in parameters or []:
+            if parameter.get("in") == "path" and parameter.get("name") in PATH_EXAMPLES:
+                parameter.setdefault("example", PATH_EXAMPLES[parameter["name"]])
 
 
 def _describe(status: int | str) -> str:

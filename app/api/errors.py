@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Flask, g, jsonify, request
 from marshmallow import Schema, fields
@@ -32,18 +32,19 @@ class Problem:
     message: str
     details: object = None
     headers: dict = field(default_factory=dict)
+    request_id: str | None = None  # the request's own unless given (documentation examples)
 
 
 def platform_body(problem: Problem) -> dict:
     """``{"error": {"type", "message", "details"?, "request_id"}}`` (v1 and system routes)."""
-    error = {"type": problem.code, "message": problem.message}
+    error: dict[str, object] = {"type": problem.code, "message": problem.message}
     if problem.details is not None:
         error["details"] = problem.details
-    error["request_id"] = g.get("request_id")
+    error["request_id"] = problem.request_id or g.get("request_id")
     return {"error": error}
 
 
-def summarise_validation(messages: object) -> str:
+def summarise_validation(messages: dict | None) -> str:
     """A one-line reading of webargs/marshmallow messages: ``title is required`` etc."""
     for location, fields_ in (messages or {}).items():
         if not isinstance(fields_, dict):
@@ -94,6 +95,13 @@ class Dialect:
     hides_foreign: bool = True  # render NotOwned as the dialect's 404
     error_descriptions: Mapping[int, str] = field(default_factory=dict)
 
+    def example(self, status: int | str) -> dict:
+        """An error body of this dialect for ``status`` (``default``: an unexpected error)."""
+        wanted = 500 if str(status) == "default" else int(status)
+        shown = 422 if wanted == self.validation_status else wanted
+        template = EXAMPLE_PROBLEMS.get(shown, EXAMPLE_PROBLEMS[500])
+        return self.body(replace(template, status=wanted))
+
     def from_domain(self, error: DomainError) -> Problem:
         if isinstance(error, NotOwned) and self.hides_foreign:
             return Problem(404, "not_found", "Conversation not found")
@@ -122,6 +130,37 @@ class Dialect:
         message = data.get("message") or error.description or error.name
         return Problem(status, code, message, headers=headers)
 
+
+EXAMPLE_REQUEST_ID = "9f1c2a7e4b3d4e8f8a6b5c4d3e2f1a0b"
+
+
+def _example(status: int, code: str, message: str, details: object = None) -> Problem:
+    return Problem(status, code, message, details, request_id=EXAMPLE_REQUEST_ID)
+
+
+EXAMPLE_PROBLEMS = {  # what the documentation shows for each status
+    problem.status: problem
+    for problem in (
+        _example(400, "invalid_request", "The cursor was not handed out by this service"),
+        _example(
+            401, "unauthenticated", "Missing or malformed token: Missing Authorization Header"
+        ),
+        _example(403, "forbidden", "You don't have access to this conversation"),
+        _example(404, "not_found", "Conversation not found"),
+        _example(409, "conflict", "a conversation with this id already exists"),
+        _example(413, "payload_too_large", "The file is above the import size cap"),
+        _example(415, "unsupported_media_type", "The file is neither JSON nor a ZIP archive"),
+        _example(
+            422,
+            "validation_error",
+            "title is required",
+            {"json": {"title": ["Missing data for required field."]}},
+        ),
+        _example(429, "too_many_requests", "Too many import requests, try again later"),
+        _example(500, "internal_error", "Internal server error"),
+        _example(503, "unavailable", "The database is unavailable, retry later"),
+    )
+}
 
 MALFORMED_JSON = "The request body is not valid JSON"
 TOO_DEEP = f"The request body nests JSON more than {BODY_DEPTH_MAX} levels deep"

@@ -16,6 +16,11 @@ SOURCE_LENGTH = validate.Length(1, SOURCE_MAX)
 TAG_LENGTH = validate.Length(1, TAG_MAX)
 
 
+def derived(function, json_type: str | list[str], **metadata) -> fields.Function:
+    """A response field computed by ``function``, documented with its JSON type."""
+    return fields.Function(function, metadata={"type": json_type, **metadata})
+
+
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with milliseconds and ``Z``; accepts any ISO 8601 input."""
 

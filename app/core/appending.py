@@ -9,13 +9,18 @@ the background runner). ``messages.append`` is the bare append, without them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import compaction, messages, records, titles, transcripts
 from .messages import NewMessage
 from .scope import Scope
 from .services import Services
+from .store import Db
 
 
-def append(db, scope: Scope, conversation_id: object, new: NewMessage, services: Services) -> dict:
+def append(
+    db: Db, scope: Scope, conversation_id: object, new: NewMessage, services: Services
+) -> dict:
     """Append ``new`` (as ``messages.append``), then run the follow-ups; returns the message."""
     new.validate()
     conversation = records.get_live(db, scope, conversation_id)
@@ -24,7 +29,9 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage, services:
     return message
 
 
-def start(db, scope: Scope, initial: list[NewMessage], services: Services, **fields) -> dict:
+def start(
+    db: Db, scope: Scope, initial: list[NewMessage], services: Services, **fields: Any
+) -> dict:
     """Create a conversation with its first messages (as ``transcripts.start``), then run the
     follow-ups once for them all; returns the conversation as they left it."""
     conversation = transcripts.start(db, scope, initial, **fields)
@@ -34,7 +41,7 @@ def start(db, scope: Scope, initial: list[NewMessage], services: Services, **fie
     return records.get(db, scope, conversation["_id"])
 
 
-def follow_up(db, scope: Scope, conversation: dict, services: Services) -> None:
+def follow_up(db: Db, scope: Scope, conversation: dict, services: Services) -> None:
     """What appending to ``conversation`` sets off (it reads the id, title source and
     settings of ``conversation``, as read before the append or after a batch)."""
     if conversation.get("title_source") == "default":

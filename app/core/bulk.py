@@ -14,6 +14,7 @@ from . import lifecycle
 from .clock import require_id, utcnow
 from .errors import DomainError, Invalid
 from .scope import Scope
+from .store import Db
 from .validation import TAGS_PER_CONVERSATION, clean_tags
 
 IDS_MAX = 1000
@@ -55,7 +56,9 @@ class Outcome:
         self.failures.append({"id": conversation_id, "reason": reason, "message": message})
 
 
-def run(db, scope: Scope, action: str, conversation_ids: list, tags: list | None = None):
+def run(
+    db: Db, scope: Scope, action: str, conversation_ids: list, tags: list | None = None
+) -> Outcome:
     """Apply ``action`` to each id in scope; never raises for a single bad id."""
     if action not in RULES:
         raise Invalid(f"action must be one of {', '.join(ACTIONS)}")
@@ -106,7 +109,9 @@ def _valid_ids(conversation_ids: list, outcome: Outcome) -> list[str]:
     return valid
 
 
-def _refusal(rule: Rule, action: str, document: dict | None, tags: list[str]):
+def _refusal(
+    rule: Rule, action: str, document: dict | None, tags: list[str]
+) -> tuple[str, str] | None:
     """(reason, message) when this conversation cannot take the action, else ``None``."""
     if document is None:
         return "not_found", "Conversation not found"
@@ -118,7 +123,9 @@ def _refusal(rule: Rule, action: str, document: dict | None, tags: list[str]):
     return None
 
 
-def _apply(db, scope: Scope, action, ids: list[str], tags: list[str], outcome) -> int:
+def _apply(
+    db: Db, scope: Scope, action: str, ids: list[str], tags: list[str], outcome: Outcome
+) -> int:
     """Change the eligible conversations; ids whose state moved meanwhile become failures."""
     if not ids:
         return 0
@@ -139,7 +146,7 @@ def _update_for(action: str, rule: Rule, tags: list[str]) -> dict:
     return {"$pull": {"tags": {"$in": tags}}, "$set": {"updated_at": now}}
 
 
-def _settle_raced(db, scope: Scope, ids: list[str], rule: Rule, outcome: Outcome) -> int:
+def _settle_raced(db: Db, scope: Scope, ids: list[str], rule: Rule, outcome: Outcome) -> int:
     """Another request changed some ids between check and update: count what holds now."""
     wanted = (rule.status,) if rule.status else rule.applies_to
     current = db.conversations.find({"_id": {"$in": ids}, **scope.query()}, {"status": 1})

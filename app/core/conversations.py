@@ -10,6 +10,7 @@ Related modules: ``records`` (find or change one conversation), ``lifecycle``
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
@@ -19,6 +20,7 @@ from .errors import Conflict
 from .records import get as get
 from .records import get_live as get_live
 from .scope import Scope
+from .store import Db
 from .validation import (
     check_texts,
     clean_label,
@@ -32,7 +34,7 @@ from .validation import (
 DEFAULT_TITLE = "New Chat"
 
 
-def create(db, scope: Scope, **fields) -> dict:
+def create(db: Db, scope: Scope, **fields: Any) -> dict:
     """Insert a new, empty conversation owned by ``scope.owner_id`` and return it.
 
     ``fields`` are those of ``new_document``.
@@ -105,13 +107,15 @@ def titled(title: str, source: str) -> dict:
     return {"title": title, "title_source": source, **searchable.words_field(title)}
 
 
-def rename(db, scope: Scope, conversation_id: object, title: object, source="user") -> dict:
+def rename(
+    db: Db, scope: Scope, conversation_id: object, title: object, source: str = "user"
+) -> dict:
     """Set a conversation's title (trimmed, at most 1024 characters)."""
     return records.change(db, scope, conversation_id, titled(clean_title(title), source))
 
 
 def update(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     *,
@@ -142,7 +146,9 @@ def update(
     return records.change(db, scope, conversation_id, changes)
 
 
-def patch(db, scope: Scope, conversation_id: object, *, status=None, **fields) -> dict:
+def patch(
+    db: Db, scope: Scope, conversation_id: object, *, status: object = None, **fields: Any
+) -> dict:
     """``update`` and a status change together: a restore first, an archive or delete last."""
     if status is not None:
         lifecycle.check_status(status)  # before any change
@@ -154,12 +160,12 @@ def patch(db, scope: Scope, conversation_id: object, *, status=None, **fields) -
     return document
 
 
-def set_pinned(db, scope: Scope, conversation_id: object, pinned: bool) -> dict:
+def set_pinned(db: Db, scope: Scope, conversation_id: object, pinned: bool) -> dict:
     """Pin or unpin a conversation."""
     return records.change(db, scope, conversation_id, {"pinned": bool(pinned)})
 
 
-def add_tags(db, scope: Scope, conversation_id: object, tags: list[str]) -> dict:
+def add_tags(db: Db, scope: Scope, conversation_id: object, tags: list[str]) -> dict:
     """Add tags to a conversation, keeping those it has: one atomic ``$addToSet``, so
     concurrent adds and renames never undo each other (the count limit is checked first)."""
     adding = clean_tags(tags)

@@ -12,6 +12,7 @@ from . import lifecycle, records
 from .clock import require_id
 from .errors import NotFound
 from .scope import Scope
+from .store import Db
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Deleted:
     messages: int
 
 
-def soft_delete(db, scope: Scope, conversation_id: object) -> dict:
+def soft_delete(db: Db, scope: Scope, conversation_id: object) -> dict:
     """Mark deleted: hidden from lists, restorable, messages kept.
 
     Idempotent: a conversation deleted already is returned as it is (its first
@@ -37,7 +38,9 @@ def soft_delete(db, scope: Scope, conversation_id: object) -> dict:
         return document
 
 
-def hard_delete(db, scope: Scope, conversation_ids: list, *, must_exist: bool = False) -> Deleted:
+def hard_delete(
+    db: Db, scope: Scope, conversation_ids: list, *, must_exist: bool = False
+) -> Deleted:
     """Erase these conversations of the scope (any status) and what hangs off them.
 
     Ids outside the scope are skipped; with ``must_exist`` the first of them is
@@ -52,13 +55,13 @@ def hard_delete(db, scope: Scope, conversation_ids: list, *, must_exist: bool = 
     return _erase(db, scope, owned)
 
 
-def hard_delete_all(db, scope: Scope) -> Deleted:
+def hard_delete_all(db: Db, scope: Scope) -> Deleted:
     """Erase every conversation in the scope, with their messages and summaries."""
     owned = [d["_id"] for d in db.conversations.find(scope.query(), {"_id": 1})]
     return _erase(db, scope, owned)
 
 
-def _erase(db, scope: Scope, ids: list[str]) -> Deleted:
+def _erase(db: Db, scope: Scope, ids: list[str]) -> Deleted:
     if not ids:
         return Deleted(0, 0)
     scoped = {"conversation_id": {"$in": ids}, **scope.query()}

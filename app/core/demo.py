@@ -1,18 +1,22 @@
 """Realistic demo data: users with branching conversations, tags, archived and pinned ones.
 
-Deterministic for a given random seed, so screenshots and docs stay stable.
+Deterministic for a given random seed, so screenshots and docs stay stable; the ids
+too (``conversation_id`` and ``message_id`` name them), so the API documentation's
+examples (``EXAMPLE_*``: alice's first conversation) work on a freshly seeded store.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from . import conversations, deletion, lifecycle, messages
 from .clock import ROOT_PARENT_ID, utcnow
 from .scope import Scope
+from .store import Db
 
 DEMO_USERS = ("alice", "bob", "carol")
 DEMO_ADMIN = "admin"
@@ -103,6 +107,27 @@ MODELS = [
     ("google", "gemini-1.5-pro", "Gemini"),
 ]
 SOURCES = ("api", "widget", "playground")
+_ID_NAMESPACE = uuid.UUID("8f0c6f2e-4b1d-4c57-9a63-0d1e5c7a2b94")
+
+
+def conversation_id(user_id: str, index: int) -> str:
+    """The id of ``user_id``'s demo conversation number ``index`` (from 0)."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{user_id}/{index}"))
+
+
+def message_id(conversation: str, step: int) -> str:
+    """The id of a demo conversation's message number ``step`` (from 1, in append order)."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{conversation}/{step}"))
+
+
+def _topic(user_id: str, index: int) -> tuple:
+    return TOPICS[(index + len(user_id)) % len(TOPICS)]
+
+
+EXAMPLE_USER = DEMO_USERS[0]
+EXAMPLE_CONVERSATION_ID = conversation_id(EXAMPLE_USER, 0)
+EXAMPLE_MESSAGE_ID = message_id(EXAMPLE_CONVERSATION_ID, 1)  # its first question
+EXAMPLE_TAG = _topic(EXAMPLE_USER, 0)[1][0]
 
 
 @dataclass(frozen=True)
@@ -113,7 +138,7 @@ class DemoSummary:
 
 
 def seed(
-    db,
+    db: Db,
     *,
     users: Iterable[str] = DEMO_USERS,
     conversations_per_user: int = 16,
@@ -134,9 +159,9 @@ def seed(
     return DemoSummary(len(users), len(plan), total_messages)
 
 
-def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetime) -> int:
+def _conversation(db: Db, rng: random.Random, user_id: str, index: int, now: datetime) -> int:
     scope = Scope.for_user(user_id, DEMO_WORKSPACE)
-    title, tags, question, answer = TOPICS[(index + len(user_id)) % len(TOPICS)]
+    title, tags, question, answer = _topic(user_id, index)
     endpoint, model, label = rng.choice(MODELS)
     started = now - timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 1440))
     conversation = conversations.create(
@@ -152,14 +177,16 @@ def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetim
         created_at=started,
         pinned=index % 7 == 0,
         assistant_id=f"asst_{model.split('-')[0]}",
+        conversation_id=conversation_id(user_id, index),
     )
+    steps = iter(range(1, 10_000))
     clock = iter(started + timedelta(seconds=40 * step) for step in range(1, 10_000))
     turns = [(question, answer), *rng.sample(FOLLOW_UPS, rng.randint(1, len(FOLLOW_UPS)))]
     parent, count = ROOT_PARENT_ID, 0
     for turn, (prompt, reply) in enumerate(turns):
-        asked = _append(db, scope, conversation, "user", prompt, parent, None, next(clock))
+        asked = _append(db, scope, conversation, "user", prompt, parent, None, next(clock), steps)
         replied = _append(
-            db, scope, conversation, "assistant", reply, asked["_id"], model, next(clock)
+            db, scope, conversation, "assistant", reply, asked["_id"], model, next(clock), steps
         )
         count += 2
         if turn == 1 and rng.random() < 0.5:  # a regenerated answer: a sibling branch
@@ -172,6 +199,7 @@ def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetim
                 asked["_id"],
                 model,
                 next(clock),
+                steps,
             )
             count += 1
         parent = replied["_id"]
@@ -179,7 +207,17 @@ def _conversation(db, rng: random.Random, user_id: str, index: int, now: datetim
     return count
 
 
-def _append(db, scope, conversation, role, text, parent, model, at) -> dict:
+def _append(
+    db: Db,
+    scope: Scope,
+    conversation: dict,
+    role: str,
+    text: str,
+    parent: str,
+    model: str | None,
+    at: datetime,
+    steps: Iterator[int],
+) -> dict:
     """The bare append: demo conversations come titled and without a compaction
     setting, so none of the append flow's follow-ups would be due."""
     tokens = max(1, len(text) // 4)
@@ -193,11 +231,12 @@ def _append(db, scope, conversation, role, text, parent, model, at) -> dict:
         input_tokens=tokens if role == "user" else 0,
         output_tokens=tokens if role == "assistant" else 0,
         cost_cents=round(tokens * (0.015 if role == "assistant" else 0.005), 4),
+        message_id=message_id(conversation["_id"], next(steps)),
     )
     return messages.append(db, scope, conversation["_id"], new)
 
 
-def _finish(db, scope: Scope, conversation_id: str, index: int) -> None:
+def _finish(db: Db, scope: Scope, conversation_id: str, index: int) -> None:
     """Make timestamps tell the conversation's story; archive a few."""
     conversation = conversations.get(db, scope, conversation_id)
     changes = {"updated_at": conversation["last_message_at"]}

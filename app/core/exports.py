@@ -28,8 +28,11 @@ from .errors import Forbidden, Invalid
 from .importers.colloquy import FORMAT_NAME, VERSION
 from .scope import Scope
 from .searchable import FIELD
+from .store import Db
 
 INTERNAL_FIELDS = ("_id", "import_batch", FIELD)  # FIELD: search words, derived again on import
+# A conversation with its messages and its summaries, each in stored order.
+Runs = tuple[dict, Iterable[dict], Iterable[dict]]
 FORMATS = ("json", "ndjson")
 USER_COLLECTIONS = (
     "messages",
@@ -52,7 +55,7 @@ def record(document: dict) -> dict:
     return out
 
 
-def plain(value):
+def plain(value: object) -> object:
     """``value`` as plain JSON: datetimes (at any depth) as ISO 8601, ObjectIds as text."""
     if isinstance(value, datetime):
         return to_iso(value)
@@ -65,7 +68,7 @@ def plain(value):
     return str(value)  # an ObjectId or another BSON type
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -78,7 +81,7 @@ def header(user_id: str | None) -> dict:
     }
 
 
-def export_conversation(db, scope: Scope, conversation_id: object) -> dict:
+def export_conversation(db: Db, scope: Scope, conversation_id: object) -> dict:
     """One conversation with all its messages, summaries and the tags it carries."""
     conversation = conversations.get(db, scope, conversation_id)
     owner = scope.narrowed_to(conversation["user_id"]) if scope.is_admin else scope
@@ -90,7 +93,7 @@ def export_conversation(db, scope: Scope, conversation_id: object) -> dict:
     }
 
 
-def _conversation_record(db, conversation: dict) -> dict:
+def _conversation_record(db: Db, conversation: dict) -> dict:
     return {
         **record(conversation),
         "messages": [record(m) for m in _messages(db, conversation)],
@@ -98,11 +101,11 @@ def _conversation_record(db, conversation: dict) -> dict:
     }
 
 
-def _messages(db, conversation: dict):
+def _messages(db: Db, conversation: dict) -> Iterable[dict]:
     return db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)])
 
 
-def _summaries(db, conversation: dict):
+def _summaries(db: Db, conversation: dict) -> Iterable[dict]:
     query = {"conversation_id": conversation["_id"]}
     return db.summaries.find(query).sort([("created_at", 1), ("_id", 1)])
 
@@ -112,12 +115,12 @@ def user_scope(scope: Scope, user_id: object) -> Scope:
     return scope.narrowed_to(require_id(user_id, "user id"))
 
 
-def count_conversations(db, scope: Scope) -> int:
+def count_conversations(db: Db, scope: Scope) -> int:
     return db.conversations.count_documents(scope.query())
 
 
 def stream_user_export(
-    db, scope: Scope, user_id: object, fmt: str = "json", progress: Progress | None = None
+    db: Db, scope: Scope, user_id: object, fmt: str = "json", progress: Progress | None = None
 ) -> Iterator[str]:
     """Every conversation, message, summary and tag of ``user_id``, as text chunks.
 
@@ -140,11 +143,11 @@ class _Runs:
     documents whose conversation is not exported (none should exist) are skipped.
     """
 
-    def __init__(self, cursor):
+    def __init__(self, cursor: Iterable[dict]) -> None:
         self.cursor = iter(cursor)
         self.next = next(self.cursor, None)
 
-    def of(self, conversation_id) -> Iterator[dict]:
+    def of(self, conversation_id: str) -> Iterator[dict]:
         while self.next is not None and self.next["conversation_id"] < conversation_id:
             self.next = next(self.cursor, None)
         while self.next is not None and self.next["conversation_id"] == conversation_id:
@@ -152,7 +155,7 @@ class _Runs:
             self.next = next(self.cursor, None)
 
 
-def _with_children(db, scope: Scope, found: Iterable[dict]):
+def _with_children(db: Db, scope: Scope, found: Iterable[dict]) -> Iterator[Runs]:
     """Each conversation with the runs of its messages and summaries (read lazily, in order)."""
     query = scope.query()
     messages = _Runs(db.messages.find(query).sort([("conversation_id", 1), ("seq", 1)]))
@@ -163,7 +166,7 @@ def _with_children(db, scope: Scope, found: Iterable[dict]):
         yield conversation, messages.of(conversation["_id"]), summaries.of(conversation["_id"])
 
 
-def _json_chunks(db, scope: Scope, found) -> Iterator[str]:
+def _json_chunks(db: Db, scope: Scope, found: Iterable[Runs]) -> Iterator[str]:
     opening = _dumps(header(scope.user_id))
     yield opening[:-1] + ',"conversations":['
     for index, (conversation, messages, summaries) in enumerate(found):
@@ -178,16 +181,16 @@ def _json_chunks(db, scope: Scope, found) -> Iterator[str]:
     yield "]}\n"
 
 
-def _joined(documents) -> Iterator[str]:
+def _joined(documents: Iterable[dict]) -> Iterator[str]:
     for index, document in enumerate(documents):
         yield ("," if index else "") + _dumps(record(document))
 
 
-def _tags(db, scope: Scope):
+def _tags(db: Db, scope: Scope) -> Iterable[dict]:
     return db.tags.find(scope.query()).sort([("position", 1), ("tag", 1)])
 
 
-def _ndjson_chunks(db, scope: Scope, found) -> Iterator[str]:
+def _ndjson_chunks(db: Db, scope: Scope, found: Iterable[Runs]) -> Iterator[str]:
     yield _dumps({"type": "header", **header(scope.user_id)}) + "\n"
     for conversation, messages, summaries in found:
         yield _dumps({"type": "conversation", **record(conversation)}) + "\n"
@@ -215,15 +218,16 @@ class Erased:
         return asdict(self)
 
 
-def erase_user(db, scope: Scope, user_id: object) -> Erased:
+def erase_user(db: Db, scope: Scope, user_id: object) -> Erased:
     """Delete everything of ``user_id`` in the caller's workspace (admins only).
 
     Every per-user collection is listed in ``USER_COLLECTIONS``; a new one must be added.
     """
     if not scope.is_admin:
         raise Forbidden("Only an admin may erase a user's data")
-    target = user_scope(scope, user_id)
+    erased = require_id(user_id, "user id")
+    target = scope.narrowed_to(erased)
     removed = {
         name: db[name].delete_many(target.query()).deleted_count for name in USER_COLLECTIONS
     }
-    return Erased(user_id=target.user_id, **removed)
+    return Erased(user_id=erased, **removed)

@@ -7,7 +7,7 @@ form), so it travels with the message into ``/v1`` reads and exports. Setting
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, NotRequired, TypedDict
 
 from pymongo import ReturnDocument
 
@@ -15,11 +15,7 @@ from . import message_edits
 from .clock import utcnow
 from .errors import Invalid
 from .scope import Scope
-
-if TYPE_CHECKING:
-    from pymongo.database import Database
-
-    Db = Database[dict[str, Any]]
+from .store import Db
 
 RATINGS = ("thumbsUp", "thumbsDown")
 TAGS = (  # LibreChat's reasons: the first seven go with thumbsDown, the rest with thumbsUp
@@ -38,7 +34,15 @@ TAGS = (  # LibreChat's reasons: the first seven go with thumbsDown, the rest wi
 TEXT_MAX = 1024
 
 
-def clean(feedback: object) -> dict | None:
+class Feedback(TypedDict):
+    """A message's stored ``feedback``."""
+
+    rating: str
+    tag: str
+    text: NotRequired[str]
+
+
+def clean(feedback: object) -> Feedback | None:
     """``{"rating", "tag", "text"?}`` checked against LibreChat's vocabulary, or ``None``."""
     if feedback is None:
         return None

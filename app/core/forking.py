@@ -18,11 +18,13 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from . import conversations, messages, searchable
 from .clock import ROOT_PARENT_ID, new_id, require_id
 from .errors import Invalid, NotFound
 from .scope import Scope
+from .store import Db
 from .tree import children_of, depths, path_to
 
 DIRECT_PATH = "directPath"
@@ -159,7 +161,9 @@ def clone_messages(chosen: list[dict], conversation: dict) -> tuple[list[dict], 
     return list(copies.values()), new_ids
 
 
-def copy_into(db, scope: Scope, source: dict, chosen: list[dict], leaf_id, **overrides) -> Copy:
+def copy_into(
+    db: Db, scope: Scope, source: dict, chosen: list[dict], leaf_id: str | None, **overrides: Any
+) -> Copy:
     """A new conversation of the caller with ``source``'s title and settings and copies of
     ``chosen`` (fresh ids and timestamps); its latest message is the copy of ``leaf_id``."""
     fields = {name: source.get(name) for name in SETTINGS_COPIED}
@@ -173,7 +177,7 @@ def copy_into(db, scope: Scope, source: dict, chosen: list[dict], leaf_id, **ove
     conversation = conversations.create(db, scope, **{**fields, **overrides})
     copies, new_ids = clone_messages(chosen, conversation)
     messages.insert_many(db, conversation, copies)
-    latest = new_ids.get(leaf_id)
+    latest = new_ids.get(leaf_id) if leaf_id is not None else None
     if latest is not None:
         db.conversations.update_one(
             {"_id": conversation["_id"]}, {"$set": {"latest_message_id": latest}}
@@ -182,13 +186,13 @@ def copy_into(db, scope: Scope, source: dict, chosen: list[dict], leaf_id, **ove
     return Copy(conversation=stored, messages=copies)
 
 
-def _source_and_tree(db, scope: Scope, conversation_id: object) -> tuple[dict, list[dict]]:
+def _source_and_tree(db: Db, scope: Scope, conversation_id: object) -> tuple[dict, list[dict]]:
     source = conversations.get_live(db, scope, conversation_id)
     return source, messages.list_all(db, scope, source["_id"])
 
 
 def fork(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     message_id: object,
@@ -206,7 +210,7 @@ def fork(
     return copy_into(db, scope, source, chosen, leaf, forked_from=forked_from)
 
 
-def duplicate(db, scope: Scope, conversation_id: object, title: str | None = None) -> Copy:
+def duplicate(db: Db, scope: Scope, conversation_id: object, title: str | None = None) -> Copy:
     """A full copy (every branch) under ``title`` or the original's title."""
     source, tree = _source_and_tree(db, scope, conversation_id)
     forked_from = {"conversation_id": source["_id"], "message_id": None}

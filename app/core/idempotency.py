@@ -24,6 +24,7 @@ from .clock import utcnow
 from .errors import Conflict, Invalid
 from .scope import Scope
 from .services import Services
+from .store import Db
 
 KEY_MAX = 255
 WAIT_SECONDS = 5.0
@@ -47,7 +48,7 @@ def fingerprint(new: messages.NewMessage) -> str:
 
 
 def append_once(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     new: messages.NewMessage,
@@ -80,7 +81,7 @@ def append_once(
     raise Conflict("Idempotency-Key is contended; retry later")
 
 
-def _reserve(db, record: dict, digest: str) -> bool:
+def _reserve(db: Db, record: dict, digest: str) -> bool:
     try:
         db.idempotency_keys.insert_one(
             {**record, "fingerprint": digest, "message_id": None, "created_at": utcnow()}
@@ -90,7 +91,14 @@ def _reserve(db, record: dict, digest: str) -> bool:
     return True
 
 
-def _append_reserved(db, scope, conversation_id, new, services, record) -> dict:
+def _append_reserved(
+    db: Db,
+    scope: Scope,
+    conversation_id: object,
+    new: messages.NewMessage,
+    services: Services,
+    record: dict,
+) -> dict:
     try:
         message = appending.append(db, scope, conversation_id, new, services)
     except BaseException:
@@ -100,7 +108,14 @@ def _append_reserved(db, scope, conversation_id, new, services, record) -> dict:
     return message
 
 
-def _await_first(db, scope, record, digest, wait_seconds, sleep) -> dict | None:
+def _await_first(
+    db: Db,
+    scope: Scope,
+    record: dict,
+    digest: str,
+    wait_seconds: float,
+    sleep: Callable[[float], object],
+) -> dict | None:
     """The first request's message once it is done; ``None`` if it gave the key back."""
     deadline = time.monotonic() + wait_seconds
     while True:

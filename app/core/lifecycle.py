@@ -17,6 +17,7 @@ from . import records
 from .clock import utcnow
 from .errors import Invalid
 from .scope import Scope
+from .store import Db
 
 STATUSES = ("active", "archived", "deleted")
 LIVE = ("active", "archived")  # what lists show unless asked for deleted ones
@@ -37,7 +38,7 @@ def transition(status: str, at: datetime) -> dict:
     return {"status": status, STAMPS[status]: at}
 
 
-def set_status(db, scope: Scope, conversation_id: object, status: str) -> dict:
+def set_status(db: Db, scope: Scope, conversation_id: object, status: str) -> dict:
     """Move to ``active`` (unarchive, or restore a deleted one), ``archived`` or ``deleted``.
 
     Archiving and deleting need a conversation that is not deleted already.
@@ -46,13 +47,13 @@ def set_status(db, scope: Scope, conversation_id: object, status: str) -> dict:
     return records.change(db, scope, conversation_id, changes, live=status != "active")
 
 
-def set_archived(db, scope: Scope, conversation_id: object, archived: bool) -> dict:
+def set_archived(db: Db, scope: Scope, conversation_id: object, archived: bool) -> dict:
     """Archive, or bring back to active, a conversation that is not deleted."""
     changes = transition("archived" if archived else "active", utcnow())
     return records.change(db, scope, conversation_id, changes)
 
 
-def archive_all(db, scope: Scope) -> int:
+def archive_all(db: Db, scope: Scope) -> int:
     """Archive every active conversation in the scope; return how many changed."""
     now = utcnow()
     result = db.conversations.update_many(

@@ -17,6 +17,7 @@ from .errors import Invalid
 from .lifecycle import LIVE, check_status
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .store import Db
 
 LIST_LIMIT_MAX = 100
 OFFSET_MAX = 100_000
@@ -77,7 +78,7 @@ def _check_limit(limit: int) -> None:
 
 
 def list_page(
-    db,
+    db: Db,
     scope: Scope,
     selection: ListFilter | None = None,
     *,
@@ -101,7 +102,7 @@ class CountedPage:
 
 
 def list_counted(
-    db,
+    db: Db,
     scope: Scope,
     selection: ListFilter | None = None,
     *,
@@ -126,7 +127,7 @@ def list_counted(
 
 
 def search_page(
-    db,
+    db: Db,
     scope: Scope,
     text: object,
     selection: ListFilter,
@@ -159,7 +160,7 @@ class OffsetPage:
 
 
 def list_offset(
-    db,
+    db: Db,
     scope: Scope,
     selection: ListFilter | None = None,
     *,

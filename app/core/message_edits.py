@@ -14,7 +14,6 @@ latest remaining one (by append order) takes its place.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 
@@ -23,12 +22,8 @@ from .clock import require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .new_message import TEXT_MAX
 from .scope import Scope
+from .store import Db
 from .validation import check_text
-
-if TYPE_CHECKING:
-    from pymongo.database import Database
-
-    Db = Database[dict[str, Any]]
 
 EDITABLE_PARTS = ("text", "think")  # a part keeps its value under the key named by its type
 

@@ -7,18 +7,24 @@ an atomic counter so order is exact even when many writers append at once.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from . import conversations, costs, searchable, tokens, tree
+from . import conversations, costs, tree
 from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
-from .new_message import NewMessage, text_of
+from .new_message import NewMessage as NewMessage
+from .new_message import default_sender as default_sender
+from .new_message import new_document as new_document
+from .new_message import text_of as text_of
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
+from .store import Db
 
 
-def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
+def append(db: Db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     """Add a message under ``parent_message_id`` (default: the latest message).
 
     Only appends: the title and automatic-compaction follow-ups belong to the
@@ -29,7 +35,7 @@ def append(db, scope: Scope, conversation_id: object, new: NewMessage) -> dict:
     return append_to(db, scope, conversation, new)
 
 
-def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
+def append_to(db: Db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
     """Append a validated ``new`` to ``conversation`` (live and the caller's, as
     ``conversations.get_live`` reads it); returns the stored message.
 
@@ -73,7 +79,7 @@ def append_to(db, scope: Scope, conversation: dict, new: NewMessage) -> dict:
     return document
 
 
-def _check_links(db, conversation: dict, new: NewMessage) -> str:
+def _check_links(db: Db, conversation: dict, new: NewMessage) -> str:
     """The new message's id, once its parent is known here and its own id is free."""
     if new.parent_message_id is not None and new.parent_message_id != ROOT_PARENT_ID:
         _require_message(db, conversation, new.parent_message_id)
@@ -85,62 +91,7 @@ def _check_links(db, conversation: dict, new: NewMessage) -> str:
     return message_id
 
 
-def new_document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    """A message of ``conversation`` as stored, with its token count (append, import).
-
-    ``new`` has passed ``validate`` (its metadata among the rest) before this is called.
-    """
-    document = _document(conversation, new, message_id, parent, seq, now)
-    document.update(_token_fields(conversation, new, document["text"]))
-    return document
-
-
-def _token_fields(conversation: dict, new: NewMessage, text: str) -> dict:
-    """``token_count`` (text, role and chat framing; see app/core/tokens.py) and the
-    encoding it was counted in, unless the caller supplied a count."""
-    if new.token_count is not None:
-        return {}
-    encoding = tokens.encoding_for(new.model or conversation.get("model")).name
-    return {
-        "token_count": tokens.message_tokens(new.role, text, encoding),
-        "token_encoding": encoding,
-    }
-
-
-def _document(conversation, new: NewMessage, message_id, parent, seq, now) -> dict:
-    text = new.text if new.text is not None else text_of(new.content)
-    return {
-        "_id": message_id,
-        "conversation_id": conversation["_id"],
-        "workspace_id": conversation["workspace_id"],
-        "user_id": conversation["user_id"],
-        "parent_message_id": parent,
-        "seq": seq,
-        "role": new.role,
-        "sender": new.sender or default_sender(new.role, new.model),
-        "text": text,
-        **searchable.words_field(text),
-        "content": new.content or [],
-        "model": new.model,
-        "token_count": new.token_count,
-        "input_tokens": int(new.input_tokens),
-        "output_tokens": int(new.output_tokens),
-        costs.COST: costs.to_micro(new.cost_cents),
-        "is_pinned": False,
-        "compacted_by": None,
-        "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
-        "created_at": now,
-    }
-
-
-def default_sender(role: str, model: str | None) -> str:
-    """LibreChat-style sender label: ``User`` for the human, else the model or role."""
-    if role == "user":
-        return "User"
-    return model or role.capitalize()
-
-
-def _take_back(db, document: dict, increments: dict, before: dict, stamp) -> None:
+def _take_back(db: Db, document: dict, increments: dict, before: dict, stamp: datetime) -> None:
     """Undo the counter update of an append whose insert failed.
 
     If nothing moved the conversation since (same ``message_seq`` and ``updated_at``),
@@ -170,7 +121,7 @@ def _take_back(db, document: dict, increments: dict, before: dict, stamp) -> Non
     )
 
 
-def _require_message(db, conversation: dict, message_id: object) -> dict:
+def _require_message(db: Db, conversation: dict, message_id: object) -> dict:
     message_id = require_id(message_id, "message id")
     found = db.messages.find_one({"_id": message_id, "conversation_id": conversation["_id"]})
     if found is None:
@@ -178,24 +129,24 @@ def _require_message(db, conversation: dict, message_id: object) -> dict:
     return found
 
 
-def get(db, scope: Scope, conversation_id: object, message_id: object) -> dict:
+def get(db: Db, scope: Scope, conversation_id: object, message_id: object) -> dict:
     """One message of a conversation the caller may read."""
     conversation = conversations.get(db, scope, conversation_id)
     return _require_message(db, conversation, message_id)
 
 
-def list_all(db, scope: Scope, conversation_id: object) -> list[dict]:
+def list_all(db: Db, scope: Scope, conversation_id: object) -> list[dict]:
     """Every message of a conversation, in append order."""
     conversation = conversations.get(db, scope, conversation_id)
     return list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
 
 
-def thread(db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
+def thread(db: Db, scope: Scope, conversation_id: object, leaf_id: str | None = None) -> list[dict]:
     """The path from the root to ``leaf_id`` (default: the latest message), root first."""
     return thread_of(db, conversations.get(db, scope, conversation_id), leaf_id)
 
 
-def thread_of(db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
+def thread_of(db: Db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
     """``thread`` of a conversation document already read."""
     by_id = {m["_id"]: m for m in db.messages.find({"conversation_id": conversation["_id"]})}
     leaf = leaf_id or conversation.get("latest_message_id")
@@ -206,7 +157,9 @@ def thread_of(db, conversation: dict, leaf_id: str | None = None) -> list[dict]:
     return tree.path_to(by_id, leaf)
 
 
-def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pinned: bool):
+def set_pinned(
+    db: Db, scope: Scope, conversation_id: object, message_id: object, pinned: bool
+) -> dict:
     """Pin or unpin a message (pinned messages survive compaction)."""
     conversation = conversations.get_live(db, scope, conversation_id)
     message_id = require_id(message_id, "message id")
@@ -220,14 +173,14 @@ def set_pinned(db, scope: Scope, conversation_id: object, message_id: object, pi
     return updated
 
 
-def insert_many(db, conversation: dict, documents: list[dict]) -> None:
+def insert_many(db: Db, conversation: dict, documents: list[dict]) -> None:
     """Insert prepared messages (fork, duplicate, import) and recompute the counters."""
     if documents:
         db.messages.insert_many(documents, ordered=True)
     recount(db, conversation["_id"])
 
 
-def recount(db, conversation_id: str) -> dict:
+def recount(db: Db, conversation_id: str) -> dict:
     """Recompute a conversation's counters from its messages (after bulk writes)."""
     totals = {
         "message_count": 0,
@@ -237,7 +190,7 @@ def recount(db, conversation_id: str) -> dict:
         "last_message_at": None,
         "message_seq": 0,
     }
-    pipeline = [
+    pipeline: list[dict] = [
         {"$match": {"conversation_id": conversation_id}},
         {
             "$group": {
@@ -271,7 +224,7 @@ MESSAGE_PAGE_MAX = 1000
 
 
 def list_page(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     *,
@@ -285,7 +238,7 @@ def list_page(
 
 
 def page_of(
-    db, conversation: dict, *, order: str = "asc", limit: int = 50, cursor: str | None = None
+    db: Db, conversation: dict, *, order: str = "asc", limit: int = 50, cursor: str | None = None
 ) -> Page:
     """``list_page`` of a conversation document already read."""
     if not 1 <= limit <= MESSAGE_PAGE_MAX:
@@ -294,7 +247,9 @@ def page_of(
     return fetch_page(db.messages, query, Sort("seq", order), limit, cursor)
 
 
-def latest_thread(db, scope: Scope, conversation_id: object, limit: int | None = None):
+def latest_thread(
+    db: Db, scope: Scope, conversation_id: object, limit: int | None = None
+) -> list[dict]:
     """The thread to the latest message, root first; with ``limit`` only its last messages."""
     path = thread(db, scope, conversation_id)
     return path[-limit:] if limit else path

@@ -1,11 +1,13 @@
-"""NewMessage: what a caller supplies to append a message, and the checks it must pass
-before anything is written (an append changes nothing when they fail)."""
+"""NewMessage: what a caller supplies to append a message, the checks it must pass
+before anything is written (an append changes nothing when they fail), and the message
+document it becomes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import costs, searchable, tokens
 from .errors import Invalid
 from .validation import check_storable, check_texts, merge_metadata
 
@@ -81,3 +83,62 @@ def text_of(content: list | None) -> str:
         elif isinstance(part, str):
             parts.append(part)
     return "\n".join(parts)
+
+
+def new_document(
+    conversation: dict, new: NewMessage, message_id: str, parent: str, seq: int, now: datetime
+) -> dict:
+    """A message of ``conversation`` as stored, with its token count (append, import).
+
+    ``new`` has passed ``validate`` (its metadata among the rest) before this is called.
+    """
+    document = _document(conversation, new, message_id, parent, seq, now)
+    document.update(_token_fields(conversation, new, document["text"]))
+    return document
+
+
+def _token_fields(conversation: dict, new: NewMessage, text: str) -> dict:
+    """``token_count`` (text, role and chat framing; see app/core/tokens.py) and the
+    encoding it was counted in, unless the caller supplied a count."""
+    if new.token_count is not None:
+        return {}
+    encoding = tokens.encoding_for(new.model or conversation.get("model")).name
+    return {
+        "token_count": tokens.message_tokens(new.role, text, encoding),
+        "token_encoding": encoding,
+    }
+
+
+def _document(
+    conversation: dict, new: NewMessage, message_id: str, parent: str, seq: int, now: datetime
+) -> dict:
+    text = new.text if new.text is not None else text_of(new.content)
+    return {
+        "_id": message_id,
+        "conversation_id": conversation["_id"],
+        "workspace_id": conversation["workspace_id"],
+        "user_id": conversation["user_id"],
+        "parent_message_id": parent,
+        "seq": seq,
+        "role": new.role,
+        "sender": new.sender or default_sender(new.role, new.model),
+        "text": text,
+        **searchable.words_field(text),
+        "content": new.content or [],
+        "model": new.model,
+        "token_count": new.token_count,
+        "input_tokens": int(new.input_tokens),
+        "output_tokens": int(new.output_tokens),
+        costs.COST: costs.to_micro(new.cost_cents),
+        "is_pinned": False,
+        "compacted_by": None,
+        "metadata": dict(new.metadata or {}),  # checked by ``NewMessage.validate``
+        "created_at": now,
+    }
+
+
+def default_sender(role: str, model: str | None) -> str:
+    """LibreChat-style sender label: ``User`` for the human, else the model or role."""
+    if role == "user":
+        return "User"
+    return model or role.capitalize()

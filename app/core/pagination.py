@@ -21,6 +21,7 @@ from pymongo import ASCENDING, DESCENDING
 
 from .errors import Invalid
 from .limits import deeper_than
+from .store import DocumentCollection
 
 # seq: messages in append order; archived_at: archived conversations (set on every one of them)
 SORT_FIELDS = ("updated_at", "created_at", "title", "archived_at", "seq")
@@ -36,7 +37,7 @@ class Sort:
     field: str = "updated_at"
     direction: str = "desc"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.field not in SORT_FIELDS:
             raise Invalid(f"sort field must be one of {', '.join(SORT_FIELDS)}")
         if self.direction not in DIRECTIONS:
@@ -58,6 +59,7 @@ class Sort:
     def cursor_for(self, document: dict) -> str:
         """The cursor that resumes after ``document``."""
         value = document.get(self.field)
+        encoded: dict[str, object]
         if isinstance(value, datetime):
             encoded = {"t": "d", "v": value.isoformat()}
         elif isinstance(value, int) and not isinstance(value, bool):
@@ -93,7 +95,8 @@ def _load_payload(cursor: str) -> dict:
     raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
     if deeper_than(raw, CURSOR_DEPTH_MAX):
         raise ValueError("cursor nested too deeply")
-    return json.loads(raw)
+    payload: dict = json.loads(raw)
+    return payload
 
 
 def _decode_key(key: dict) -> object:
@@ -119,7 +122,9 @@ class Page:
         return self.next_cursor is not None
 
 
-def fetch_page(collection, query: dict, sort: Sort, limit: int, cursor: str | None) -> Page:
+def fetch_page(
+    collection: DocumentCollection, query: dict, sort: Sort, limit: int, cursor: str | None
+) -> Page:
     """Run a keyset-paginated ``find``: one extra document tells whether more exist."""
     after = sort.after(cursor)
     full = {"$and": [query, after]} if after else query

@@ -12,9 +12,10 @@ from pymongo import ReturnDocument
 from .clock import require_id, utcnow
 from .errors import NotFound, NotOwned
 from .scope import Scope
+from .store import Db
 
 
-def get(db, scope: Scope, conversation_id: object) -> dict:
+def get(db: Db, scope: Scope, conversation_id: object) -> dict:
     """The conversation, whatever its status; ``NotFound`` or ``NotOwned`` otherwise."""
     conversation_id = require_id(conversation_id, "conversation id")
     document = db.conversations.find_one({"_id": conversation_id, **scope.query()})
@@ -23,7 +24,7 @@ def get(db, scope: Scope, conversation_id: object) -> dict:
     return document
 
 
-def get_live(db, scope: Scope, conversation_id: object) -> dict:
+def get_live(db: Db, scope: Scope, conversation_id: object) -> dict:
     """The conversation unless it is soft-deleted (then ``NotFound``)."""
     document = get(db, scope, conversation_id)
     if document["status"] == "deleted":
@@ -31,7 +32,7 @@ def get_live(db, scope: Scope, conversation_id: object) -> dict:
     return document
 
 
-def missing(db, scope: Scope, conversation_id: str) -> Exception:
+def missing(db: Db, scope: Scope, conversation_id: str) -> Exception:
     """Explain why a scoped lookup found nothing: absent, or another user's."""
     other = db.conversations.find_one(
         {"_id": conversation_id, "workspace_id": scope.workspace_id}, {"_id": 1}
@@ -42,7 +43,7 @@ def missing(db, scope: Scope, conversation_id: str) -> Exception:
 
 
 def change(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     changes: dict,

@@ -20,6 +20,7 @@ from .errors import Invalid, Unavailable
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
 from .searchable import FIELD
+from .store import Db
 from .words import words_of
 
 BACKENDS = ("words", "text")
@@ -48,7 +49,7 @@ def holding(words: list[str]) -> dict:
     return {FIELD: {"$all": words}}
 
 
-def conversation_filter(db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> dict:
+def conversation_filter(db: Db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> dict:
     """A conversations filter: the title matches, or one of its messages does."""
     return find_matches(db, scope, text, backend).query()
 
@@ -76,7 +77,7 @@ class Matches:
         return fields
 
 
-def find_matches(db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> Matches:
+def find_matches(db: Db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND) -> Matches:
     """Match ``text`` against titles and message text with the chosen backend."""
     check_backend(backend)
     text = clean_query(text)
@@ -92,10 +93,10 @@ def find_matches(db, scope: Scope, text: object, backend: str = DEFAULT_BACKEND)
     return Matches(text, backend, titles, set(by_message))
 
 
-def _text_matches(db, scope: Scope, text: str) -> Matches:
+def _text_matches(db: Db, scope: Scope, text: str) -> Matches:
     """The ``text`` backend: MongoDB text indexes (word stems, not substrings)."""
     search = {**scope.query(), "$text": {"$search": text}}
-    by_conversation = [
+    by_conversation: list[dict] = [
         {"$match": search},
         {"$group": {"_id": "$conversation_id"}},
         {"$limit": MATCHING_CONVERSATIONS_MAX},
@@ -114,7 +115,7 @@ NEWEST_FIRST = Sort("created_at", "desc")
 
 
 def message_page(
-    db,
+    db: Db,
     scope: Scope,
     text: object,
     *,
@@ -146,7 +147,7 @@ def message_page(
     return page
 
 
-def _with_conversations(db, scope: Scope, hits: list[dict]) -> list[dict]:
+def _with_conversations(db: Db, scope: Scope, hits: list[dict]) -> list[dict]:
     ids = list({hit["conversation_id"] for hit in hits})
     found = db.conversations.find(
         {**scope.query(), "_id": {"$in": ids}}, {"title": 1, "endpoint": 1}

@@ -17,6 +17,7 @@ store writes nothing).
 from __future__ import annotations
 
 from .clock import utcnow
+from .store import Db, DocumentCollection
 from .words import words_of
 
 FIELD = "words"
@@ -30,7 +31,7 @@ def words_field(text: str | None) -> dict:
     return {FIELD: words_of(text)}
 
 
-def backfill(db, batch: int = BATCH) -> int:
+def backfill(db: Db, batch: int = BATCH) -> int:
     """Give ``words`` to every stored message and conversation that lacks it (module doc);
     how many documents were written (0 once it has finished)."""
     if db.migrations.find_one({"_id": BACKFILL_ID}, {"_id": 1}) is not None:
@@ -44,7 +45,7 @@ def backfill(db, batch: int = BATCH) -> int:
     return written
 
 
-def _backfill(collection, source: str, batch: int) -> int:
+def _backfill(collection: DocumentCollection, source: str, batch: int) -> int:
     written, after = 0, {"$gte": ""}  # ids are strings
     while True:
         query = {"_id": after, FIELD: {"$exists": False}}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -28,11 +27,7 @@ from .clock import ROOT_PARENT_ID, new_id, require_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .pagination import Page, Sort, fetch_page
 from .scope import Scope
-
-if TYPE_CHECKING:
-    from pymongo.database import Database
-
-    Db = Database[dict[str, Any]]
+from .store import Db
 
 SORTS = {"createdAt": "created_at", "title": "title"}
 PAGE_MAX = 100

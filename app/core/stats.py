@@ -17,6 +17,7 @@ from .errors import Invalid
 from .lifecycle import STATUSES
 from .listing import ListFilter
 from .scope import Scope
+from .store import Db, DocumentCollection
 
 DAY_FORMAT = "%Y-%m-%d"
 FILTERED_CONVERSATIONS_MAX = 100_000
@@ -43,7 +44,7 @@ def selection(
     )
 
 
-def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
+def compute(db: Db, scope: Scope, chosen: ListFilter | None = None) -> dict:
     """The statistics of ``chosen`` (default: everything in scope)."""
     chosen = chosen or selection()
     match = chosen.query(scope)
@@ -55,7 +56,7 @@ def compute(db, scope: Scope, chosen: ListFilter | None = None) -> dict:
     }
 
 
-def _totals(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
+def _totals(db: Db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
     """Counts per status (each a count over the scope and status index) and the sums of
     the selected conversations' counters (one ``$group``; the cost exactly: ``costs``)."""
     sums = {
@@ -76,13 +77,13 @@ def _totals(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
     }
 
 
-def _count(db, scope: Scope, chosen: ListFilter, status: str) -> int:
+def _count(db: Db, scope: Scope, chosen: ListFilter, status: str) -> int:
     if chosen.statuses is not None and status not in chosen.statuses:
         return 0
     return db.conversations.count_documents(replace(chosen, statuses=(status,)).query(scope))
 
 
-def _by_source(db, match: dict) -> dict[str, int]:
+def _by_source(db: Db, match: dict) -> dict[str, int]:
     pipeline = [
         {"$match": match},
         {"$group": {"_id": "$source", "count": {"$sum": 1}}},
@@ -91,7 +92,7 @@ def _by_source(db, match: dict) -> dict[str, int]:
     return {row["_id"]: row["count"] for row in db.conversations.aggregate(pipeline)}
 
 
-def _per_day(collection, match: dict) -> dict[str, int]:
+def _per_day(collection: DocumentCollection, match: dict) -> dict[str, int]:
     pipeline = [
         {"$match": match},
         {
@@ -104,7 +105,7 @@ def _per_day(collection, match: dict) -> dict[str, int]:
     return {row["_id"]: row["count"] for row in collection.aggregate(pipeline)}
 
 
-def _activity(db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
+def _activity(db: Db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
     conversations = _per_day(db.conversations, match)
     messages = _per_day(db.messages, _messages_match(db, scope, chosen, match))
     return [
@@ -113,7 +114,7 @@ def _activity(db, scope: Scope, chosen: ListFilter, match: dict) -> list[dict]:
     ]
 
 
-def _messages_match(db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
+def _messages_match(db: Db, scope: Scope, chosen: ListFilter, match: dict) -> dict:
     """Messages of the selected conversations (all of the scope's when nothing narrows)."""
     narrowed = any(
         getattr(chosen, name) is not None

@@ -37,6 +37,8 @@ from sumy.utils import get_stop_words
 from . import tokens
 from .clock import new_id, utcnow
 from .llm import LlmClient, LlmFailed
+from .store import Db
+from .tokens import DEFAULT_ENCODING
 
 LANGUAGE = "english"
 GRAPH_SENTENCES_MAX = 200
@@ -61,7 +63,7 @@ class Budget:
     """How many tokens a summary may cost (as a system message), in which encoding."""
 
     tokens: int
-    encoding: str = tokens.DEFAULT_ENCODING
+    encoding: str = DEFAULT_ENCODING
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,18 @@ def extractive_summary(previous: str | None, messages: list[dict], budget: Budge
     costs = [tokens.count_text(line, budget.encoding) + 1 for line in lines]  # +1: newline
     ranked: list = []
     if lines:
-        _ranker(len(lines))(document, lambda infos: ranked.extend(infos) or [])
+
+        def collect(infos: list) -> list:  # every rated sentence, none picked by sumy
+            ranked.extend(infos)
+            return []
+
+        _ranker(len(lines))(document, collect)
     picked = sorted(info.order for info in _fit(ranked, costs, room))
     text = "\n".join([HEADER, *(lines[i] for i in picked)])
     return _fit_text(text, budget)
 
 
-def _ranker(sentence_count: int):
+def _ranker(sentence_count: int) -> LexRankSummarizer | LuhnSummarizer:
     kind = LexRankSummarizer if sentence_count <= GRAPH_SENTENCES_MAX else LuhnSummarizer
     summarizer = kind(Stemmer(LANGUAGE))
     summarizer.stop_words = get_stop_words(LANGUAGE)
@@ -139,25 +146,29 @@ class Summariser:
         self.llm = llm
         self.max_tokens = max_tokens
 
-    def summarise(self, previous: str | None, messages: list[dict], budget: Budget):
+    def summarise(
+        self, previous: str | None, messages: list[dict], budget: Budget
+    ) -> SummaryResult:
         """A ``SummaryResult`` for ``messages`` (and the ``previous`` summary's text)."""
         if self.llm is None:
             return SummaryResult(extractive_summary(previous, messages, budget), "extractive")
         try:
-            text = self._ask_llm(previous, messages, budget)
+            text = self._ask_llm(self.llm, previous, messages, budget)
         except LlmFailed as exc:
             warning = f"LLM failed ({exc}); used the extractive summariser"
             text = extractive_summary(previous, messages, budget)
             return SummaryResult(text, "extractive", warning=warning)
         return SummaryResult(text, "llm", model=self.llm.model)
 
-    def _ask_llm(self, previous, messages, budget: Budget) -> str:
+    def _ask_llm(
+        self, llm: LlmClient, previous: str | None, messages: list[dict], budget: Budget
+    ) -> str:
         transcript = "\n".join(transcript_lines(previous, messages))
         if tokens.count_text(transcript, budget.encoding) > LLM_INPUT_TOKENS_MAX:
             wide = Budget(LLM_INPUT_TOKENS_MAX, budget.encoding)
             transcript = extractive_summary(previous, messages, wide)
         system = SYSTEM_PROMPT.format(words=max(20, budget.tokens * 3 // 5))
-        answer = self.llm.complete(system, transcript, max_tokens=budget.tokens)
+        answer = llm.complete(system, transcript, max_tokens=budget.tokens)
         return _fit_text(f"{HEADER}\n{answer}", budget)
 
 
@@ -174,7 +185,7 @@ def summary_tokens(text: str | None, encoding: str) -> int:
     return tokens.message_tokens("system", text, encoding) if text else 0
 
 
-def store(db, conversation: dict, record: dict) -> dict:
+def store(db: Db, conversation: dict, record: dict) -> dict:
     """Insert the next summary document of ``conversation`` and return it.
 
     ``number`` orders a conversation's summaries (1, 2, …); callers hold the
@@ -194,7 +205,7 @@ def store(db, conversation: dict, record: dict) -> dict:
     return document
 
 
-def latest(db, conversation: dict, with_text: bool = False) -> dict | None:
+def latest(db: Db, conversation: dict, with_text: bool = False) -> dict | None:
     """The newest summary of ``conversation`` (that has text, if asked), or ``None``."""
     query = {"conversation_id": conversation["_id"]}
     if with_text:
@@ -202,7 +213,7 @@ def latest(db, conversation: dict, with_text: bool = False) -> dict | None:
     return db.summaries.find_one(query, sort=[("number", -1)])
 
 
-def list_for(db, conversation: dict) -> list[dict]:
+def list_for(db: Db, conversation: dict) -> list[dict]:
     """Every summary of ``conversation``, oldest first."""
     query = {"conversation_id": conversation["_id"]}
     return list(db.summaries.find(query).sort([("number", 1)]))

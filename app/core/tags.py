@@ -26,6 +26,7 @@ from . import conversations, validation
 from .clock import new_id, utcnow
 from .errors import Conflict, Invalid, NotFound
 from .scope import Scope
+from .store import Db
 
 COUNTED_STATUSES = ("active", "archived")
 DESCRIPTION_MAX = 1024
@@ -49,19 +50,16 @@ def _description(description: object) -> str | None:
     return validation.check_text(description, "description")
 
 
-def counts(db, scope: Scope) -> dict[str, int]:
-    """How many of the user's (not deleted) conversations carry each tag, by name.
-
-    The names come from ``distinct`` and each count from ``count_documents``: both
-    are index reads, where an ``$unwind`` + ``$group`` would copy every conversation.
-    """
+def counts(db: Db, scope: Scope) -> dict[str, int]:
+    """How many of the user's (not deleted) conversations carry each tag: the names by
+    ``distinct``, each count by ``count_documents`` (both index reads)."""
     counted = {**scope.query(), "status": {"$in": list(COUNTED_STATUSES)}}
     names = sorted(t for t in db.conversations.distinct("tags", counted) if isinstance(t, str))
     tally = {name: db.conversations.count_documents({**counted, "tags": name}) for name in names}
     return {name: count for name, count in tally.items() if count}
 
 
-def list_tags(db, scope: Scope) -> list[dict]:
+def list_tags(db: Db, scope: Scope) -> list[dict]:
     """Every tag of the user with its count, by position (then name).
 
     Tags found only on conversations are given a document first, in name order.
@@ -72,7 +70,7 @@ def list_tags(db, scope: Scope) -> list[dict]:
     return [{**d, "count": tally.get(d["tag"], 0)} for d in documents]
 
 
-def rebuild(db, scope: Scope) -> list[dict]:
+def rebuild(db: Db, scope: Scope) -> list[dict]:
     """Give every tag on the user's conversations a document and number the positions
     1, 2, 3… in their current order; return the tags with their counts."""
     listed = list_tags(db, scope)
@@ -95,7 +93,7 @@ class TagPage:
 
 
 def page(
-    db,
+    db: Db,
     scope: Scope,
     page_number: int = 1,
     sort: str = "position",
@@ -127,16 +125,16 @@ def _sorted(tags: list[dict], key: str, descending: bool) -> list[dict]:
     return present + missing
 
 
-def _find(db, scope: Scope, tag: str) -> dict | None:
+def _find(db: Db, scope: Scope, tag: str) -> dict | None:
     return db.tags.find_one({**scope.query(), "tag": tag})
 
 
-def _next_position(db, scope: Scope) -> int:
+def _next_position(db: Db, scope: Scope) -> int:
     last = db.tags.find_one(scope.query(), sort=[("position", -1)])
     return (last.get("position") or 0) + 1 if last else 1
 
 
-def _insert(db, scope: Scope, tag: str, description: str | None) -> dict:
+def _insert(db: Db, scope: Scope, tag: str, description: str | None) -> dict:
     now = utcnow()
     document = {
         "_id": new_id(),
@@ -151,11 +149,18 @@ def _insert(db, scope: Scope, tag: str, description: str | None) -> dict:
     try:
         db.tags.insert_one(document)
     except DuplicateKeyError:  # created concurrently: the stored one wins
-        return _find(db, scope, tag)
+        return _found(_find(db, scope, tag))
     return document
 
 
-def ensure(db, scope: Scope, names: list[str]) -> None:
+def _found(document: dict | None) -> dict:
+    """A tag document read back after a write; ``NotFound`` if it was deleted meanwhile."""
+    if document is None:
+        raise NotFound("Tag not found")
+    return document
+
+
+def ensure(db: Db, scope: Scope, names: list[str]) -> None:
     """Create tag documents for names the user has none for yet."""
     query = {**scope.query(), "tag": {"$in": names}}
     existing = {d["tag"] for d in db.tags.find(query, {"tag": 1})}
@@ -164,7 +169,7 @@ def ensure(db, scope: Scope, names: list[str]) -> None:
             _insert(db, scope, name, None)
 
 
-def _existing(db, scope: Scope, tag: str) -> dict:
+def _existing(db: Db, scope: Scope, tag: str) -> dict:
     """The tag's document, created if the tag is only on conversations; else ``NotFound``."""
     document = _find(db, scope, tag)
     if document is not None:
@@ -174,12 +179,12 @@ def _existing(db, scope: Scope, tag: str) -> dict:
     return _insert(db, scope, tag, None)
 
 
-def _with_count(db, scope: Scope, document: dict) -> dict:
+def _with_count(db: Db, scope: Scope, document: dict) -> dict:
     return {**document, "count": counts(db, scope).get(document["tag"], 0)}
 
 
 def create(
-    db,
+    db: Db,
     scope: Scope,
     tag: object,
     description: object = None,
@@ -198,7 +203,7 @@ def create(
 
 
 def update(
-    db,
+    db: Db,
     scope: Scope,
     tag: object,
     new_name: object = None,
@@ -224,10 +229,10 @@ def update(
     updated = db.tags.find_one_and_update(
         {"_id": document["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
     )
-    return _with_count(db, scope, updated)
+    return _with_count(db, scope, _found(updated))
 
 
-def _rename(db, scope: Scope, old: str, new: str) -> str:
+def _rename(db: Db, scope: Scope, old: str, new: str) -> str:
     if _find(db, scope, new) is not None:
         raise Conflict("Tag already exists")
     db.conversations.update_many({**scope.query(), "tags": old}, renaming(old, new))
@@ -249,7 +254,7 @@ def renaming(old: str, new: str) -> list[dict]:
     return [{"$set": {"tags": tags, "updated_at": utcnow()}}]
 
 
-def _move(db, scope: Scope, document: dict, position: int) -> int:
+def _move(db: Db, scope: Scope, document: dict, position: int) -> int:
     """Shift the tags between the old and new position by one, LibreChat-style."""
     old = document.get("position") or 0
     if position > old:
@@ -265,7 +270,7 @@ def _move(db, scope: Scope, document: dict, position: int) -> int:
     return position
 
 
-def delete(db, scope: Scope, tag: object) -> dict:
+def delete(db: Db, scope: Scope, tag: object) -> dict:
     """Delete a tag and remove it from every conversation of the user."""
     tag = clean_tag(tag)
     document = _existing(db, scope, tag)
@@ -278,7 +283,7 @@ def delete(db, scope: Scope, tag: object) -> dict:
     return {**document, "count": 0}
 
 
-def add_to_conversation(db, scope: Scope, conversation_id: object, tag: object) -> dict:
+def add_to_conversation(db: Db, scope: Scope, conversation_id: object, tag: object) -> dict:
     """Add one tag to a conversation (creating the tag document); return the conversation."""
     tag = clean_tag(tag)
     updated = conversations.add_tags(db, scope, conversation_id, [tag])
@@ -286,8 +291,9 @@ def add_to_conversation(db, scope: Scope, conversation_id: object, tag: object) 
     return updated
 
 
-def set_for_conversation(db, scope: Scope, conversation_id: object, tags: object) -> list[str]:
+def set_for_conversation(db: Db, scope: Scope, conversation_id: object, tags: object) -> list[str]:
     """Replace a conversation's tags (creating missing tag documents); return the new set."""
     updated = conversations.update(db, scope, conversation_id, tags=tags)
-    ensure(db, scope, updated["tags"])
-    return updated["tags"]
+    names: list[str] = updated["tags"]
+    ensure(db, scope, names)
+    return names

@@ -24,6 +24,7 @@ from .clock import require_id
 from .errors import NotFound
 from .llm import LlmClient, LlmFailed
 from .scope import Scope
+from .store import Db
 from .validation import fit_title
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def _within_limits(words: list[str]) -> list[str]:
 
 
 def generate_if_due(
-    db, scope: Scope, conversation_id: str, generator: TitleGenerator = heuristic_title
+    db: Db, scope: Scope, conversation_id: str, generator: TitleGenerator = heuristic_title
 ) -> str | None:
     """Title the conversation from its first exchange if it still has the default title.
 
@@ -91,6 +92,8 @@ def generate_if_due(
     if not isinstance(title, str) or not title.strip():
         return None
     title = fit_title(title)
+    if title is None:
+        return None
     changed = db.conversations.update_one(
         {**owned, "title_source": "default"},
         {"$set": conversations.titled(title, "generated")},
@@ -98,14 +101,14 @@ def generate_if_due(
     return title if changed.modified_count else None
 
 
-def _first(db, conversation_id: str, role: str) -> dict | None:
+def _first(db: Db, conversation_id: str, role: str) -> dict | None:
     return db.messages.find_one(
         {"conversation_id": conversation_id, "role": role}, {"text": 1}, sort=[("seq", 1)]
     )
 
 
 def wait_for_title(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     schedule: Iterable[float] = WAIT_SCHEDULE,
@@ -127,7 +130,8 @@ def wait_for_title(
             records.get_live(db, scope, conversation_id)  # raises NotOwned or NotFound
             raise NotFound("Conversation not found")
         if found.get("title_source") != "default":
-            return found["title"]
+            title: str = found["title"]
+            return title
     raise NotFound("Title not found or method not implemented for the conversation's endpoint")
 
 
@@ -180,7 +184,7 @@ def clean_llm_title(answer: str) -> str | None:
 
 
 def after_append(
-    db, scope: Scope, conversation_id: str, llm: LlmClient | None, run_in_background: Runner
+    db: Db, scope: Scope, conversation_id: str, llm: LlmClient | None, run_in_background: Runner
 ) -> None:
     """Title the conversation when due: inline locally, or through ``run_in_background``
     by ``llm``."""

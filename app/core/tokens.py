@@ -44,7 +44,16 @@ DEFAULT_ENCODING = "o200k_base"
 MESSAGE_OVERHEAD = 3
 CHUNK_CHARS = 50_000
 
-_O200K_PREFIXES = ("gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4")
+_O200K_PREFIXES: tuple[str, ...] = (
+    "gpt-4o",
+    "chatgpt-4o",
+    "gpt-4.1",
+    "gpt-4.5",
+    "gpt-5",
+    "o1",
+    "o3",
+    "o4",
+)
 _O200K_PREFIXES += ("gpt-oss", "codex")
 _CL100K_PREFIXES = ("gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002")
 

@@ -6,15 +6,18 @@ Both are conversation endpoints that need the message tree, so they sit above
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import conversations, deletion, messages, records
 from .clock import ROOT_PARENT_ID, require_id
 from .errors import Invalid
 from .scope import Scope
+from .store import Db
 
 INITIAL_MESSAGES_MAX = 1000
 
 
-def start(db, scope: Scope, initial: list[messages.NewMessage], **fields) -> dict:
+def start(db: Db, scope: Scope, initial: list[messages.NewMessage], **fields: Any) -> dict:
     """Create a conversation (``fields`` as in ``conversations.create``) with its first messages.
 
     Every message is checked before anything is written; a failure while appending
@@ -46,7 +49,7 @@ def _check_initial(initial: list[messages.NewMessage]) -> None:
 
 
 def detail(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     *,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 
 from .errors import Invalid, InvalidField
 from .limits import MODEL_MAX, SOURCE_MAX, TAG_MAX
@@ -146,7 +147,7 @@ def merge_metadata(current: dict, patch: object) -> dict:
     return merged
 
 
-def setting_items(settings: dict):
+def setting_items(settings: dict) -> Iterator[tuple[str, object]]:
     """The ``(name, value)`` pairs of a settings patch, each name checked like a metadata key."""
     for key, value in settings.items():
         if not isinstance(key, str) or not METADATA_KEY.match(key):

@@ -22,6 +22,8 @@ The equivalence with plain mongomock is checked by ``tests/core/test_mongomock_i
 
 from __future__ import annotations
 
+from typing import Any
+
 import mongomock
 import mongomock.collection
 
@@ -33,7 +35,9 @@ def install() -> None:
     membership.install()
     aggregation.install()
     writes.install()
-    collection, cursor = mongomock.Collection, mongomock.collection.Cursor
+    # mongomock's private methods, which its type stubs do not declare
+    collection: Any = mongomock.Collection
+    cursor: Any = mongomock.collection.Cursor
     if getattr(cursor._compute_results, "windowed", False):
         return
     collection._iter_documents = patches.iter_documents

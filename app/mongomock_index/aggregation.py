@@ -111,7 +111,7 @@ def _grouped(original):
             grouped.append(row)
         return grouped
 
-    handle_group.native = True
+    handle_group.native = True  # type: ignore[attr-defined]  # the idempotence mark
     return handle_group
 
 
@@ -167,8 +167,9 @@ def _key_function(group_id):
         plain = isinstance(options, dict) and set(options) == {"format", "date"}
         date = _top_level_field(options["date"]) if plain else None
         layout = options["format"] if plain else None
-        if date is not None and _literal_layout(layout):
-            days = {} if set(re.findall("%.", layout)) <= {"%Y", "%m", "%d"} else None
+        if date is not None and isinstance(layout, str) and _literal_layout(layout):
+            by_day = set(re.findall("%.", layout)) <= {"%Y", "%m", "%d"}
+            days: dict | None = {} if by_day else None
             return functools.partial(_day_key, group_id, date, layout, days)
     return functools.partial(_group_key, group_id)
 

@@ -15,6 +15,7 @@ passes are); mixed directions take one stable pass per key, as mongomock does.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from datetime import datetime
 
@@ -118,11 +119,10 @@ def mongomock_sorted(documents, sort):
             continue
         if sort_key.startswith("$"):
             raise NotImplementedError(f"Sorting by {sort_key} is not implemented in mongomock yet")
-        dataset = iter(
-            sorted(
-                dataset,
-                key=lambda x, k=sort_key: filtering.resolve_sort_key(k, x),
-                reverse=sort_direction < 0,
-            )
-        )
+        key = functools.partial(_resolve_sort_key, sort_key)
+        dataset = iter(sorted(dataset, key=key, reverse=sort_direction < 0))
     return dataset
+
+
+def _resolve_sort_key(key: str, document):
+    return filtering.resolve_sort_key(key, document)

@@ -49,7 +49,7 @@ def windowed(compute):
             kept = self._window = (key, _window(self, compute))
         return kept[1]
 
-    compute_results.windowed = True
+    compute_results.windowed = True  # type: ignore[attr-defined]  # the idempotence mark
     return compute_results
 
 

@@ -12,6 +12,7 @@ and moves the document's key afterwards.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from mongomock import helpers
 from mongomock.store import CollectionStore
@@ -21,12 +22,13 @@ from .postings import Postings
 
 def install() -> None:
     """Wrap mongomock's writes (idempotent)."""
-    if getattr(CollectionStore.__init__, "posting", False):
+    store: Any = CollectionStore  # its methods are replaced, which typing forbids
+    if getattr(store.__init__, "posting", False):
         return
-    CollectionStore.__init__ = _with_postings(CollectionStore.__init__)
-    CollectionStore.__setitem__ = _setitem
-    CollectionStore.__delitem__ = _delitem
-    CollectionStore.drop = _dropping(CollectionStore.drop)
+    store.__init__ = _with_postings(store.__init__)
+    store.__setitem__ = _setitem
+    store.__delitem__ = _delitem
+    store.drop = _dropping(store.drop)
 
 
 def _with_postings(init):
@@ -35,7 +37,7 @@ def _with_postings(init):
         init(self, *args, **kwargs)
         self.postings = Postings()
 
-    init_with_postings.posting = True
+    init_with_postings.posting = True  # type: ignore[attr-defined]  # the idempotence mark
     return init_with_postings
 
 

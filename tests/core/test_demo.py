@@ -168,7 +168,7 @@ def test_reseeding_replaces_the_demo_users_data_only(db, monkeypatch):
             {"workspace_id": "default", "user_id": {"$in": ["alice", "bob"]}}
         )
     }
-    assert len(demo_ids) == 10 and demo_ids.isdisjoint(first_ids)
+    assert len(demo_ids) == 10 and demo_ids == first_ids - {elsewhere["_id"]}  # stable ids
     assert db.messages.count_documents({}) == messages_after_first == summary.messages
     assert db.conversations.count_documents({"_id": outsider["_id"]}) == 1
     assert db.conversations.count_documents({"_id": elsewhere["_id"]}) == 1
@@ -185,3 +185,12 @@ def test_progress_sees_every_planned_conversation(db, monkeypatch):
 
     seed_at_fixed_time(db, monkeypatch, progress=progress)
     assert seen == [("alice", i) for i in range(5)] + [("bob", i) for i in range(5)]
+
+
+def test_the_documented_example_ids_name_alices_first_conversation(db):
+    demo.seed(db, conversations_per_user=1)
+    conversation = db.conversations.find_one({"_id": demo.EXAMPLE_CONVERSATION_ID})
+    assert conversation["user_id"] == demo.EXAMPLE_USER == "alice"
+    assert demo.EXAMPLE_TAG in conversation["tags"]
+    first = db.messages.find_one({"_id": demo.EXAMPLE_MESSAGE_ID})
+    assert first["conversation_id"] == conversation["_id"] and first["role"] == "user"

@@ -37,6 +37,8 @@ class ChatListSchema(Schema):
 
 
 class RenameSchema(Schema):
+    EXAMPLE = {"title": "Updated conversation title"}
+
     title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX))
 
     @validates("title")

@@ -12,7 +12,7 @@ from ..auth import current_scope
 from ..blueprint import DialectBlueprint, store_down_or
 from ..limits import fork_limits
 from . import LIBRECHAT, title_waits
-from .schemas import (
+from .schemas.conversations import (
     ArchiveAllSchema,
     ArchiveBody,
     ConvoPageSchema,

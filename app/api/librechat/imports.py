@@ -7,7 +7,7 @@ from ..blueprint import DialectBlueprint
 from ..limits import import_limits
 from ..uploads import ImportFileSchema, capped_upload, import_upload, rejected
 from . import LIBRECHAT
-from .schemas import ImportedSchema, ImportQuerySchema
+from .schemas.imports import ImportedSchema, ImportQuerySchema
 
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_import",

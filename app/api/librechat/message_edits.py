@@ -10,7 +10,8 @@ from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from . import LIBRECHAT
-from .schemas import LibreChatMessageSchema, Request, Wire
+from .schemas import Request, Wire
+from .schemas.messages import LibreChatMessageSchema
 
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_message_edits",
@@ -24,6 +25,8 @@ blp: DialectBlueprint = DialectBlueprint(
 
 
 class MessageEditRequest(Request):
+    EXAMPLE = {"text": "How do I speed up a slow query over three joined tables?"}
+
     text = fields.String(required=True, metadata={"description": "The new text."})
     index = fields.Integer(
         strict=True,
@@ -34,6 +37,8 @@ class MessageEditRequest(Request):
 
 
 class MessageFeedbackRequest(Request):
+    EXAMPLE = {"feedback": {"rating": "thumbsUp", "tag": "accurate_reliable"}}
+
     feedback = fields.Raw(
         allow_none=True,
         metadata={

@@ -7,7 +7,7 @@ from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from . import LIBRECHAT
-from .schemas import LibreChatMessageSchema
+from .schemas.messages import LibreChatMessageSchema
 
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_messages",

@@ -12,7 +12,8 @@ from ..auth import current_scope
 from ..blueprint import DialectBlueprint, store_down_or
 from ..fields import ID_LENGTH
 from . import LIBRECHAT
-from .schemas import LibreChatMessageSchema, Request
+from .schemas import Request
+from .schemas.messages import LibreChatMessageSchema
 
 blp: DialectBlueprint = DialectBlueprint(
     "librechat_search",

@@ -13,7 +13,9 @@ from ..blueprint import DialectBlueprint, store_down_or
 from ..fields import ID_LENGTH, UtcDateTime
 from ..limits import fork_limits, share_read_limit
 from . import LIBRECHAT
-from .schemas import CopySchema, LibreChatMessageSchema, Request, Wire
+from .schemas import Request, Wire
+from .schemas.conversations import CopySchema
+from .schemas.messages import LibreChatMessageSchema
 
 SHARE_ERRORS = {
     404: '`{"error": "Share not found"}`: no such link (or not yours), deleted or refreshed, '
@@ -47,6 +49,8 @@ public_blp: DialectBlueprint = DialectBlueprint(
 
 
 class ShareCreateRequest(Request):
+    EXAMPLE = {}  # every message; `targetMessageId` shares those up to its depth
+
     targetMessageId = fields.String(
         allow_none=True,
         validate=ID_LENGTH,

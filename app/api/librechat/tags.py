@@ -7,8 +7,8 @@ from ...extensions import mongo
 from ..auth import current_scope
 from ..blueprint import DialectBlueprint
 from . import LIBRECHAT
-from .schemas import (
-    ConvoSchema,
+from .schemas.conversations import ConvoSchema
+from .schemas.tags import (
     TagCreateRequest,
     TagListQuery,
     TagPageSchema,

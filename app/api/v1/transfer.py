@@ -89,9 +89,32 @@ def export_conversation(conversation_id):
     return download(json.dumps(document, ensure_ascii=False), f"conversation-{conversation_id}")
 
 
+NDJSON_EXPORT = {
+    "schema": {
+        "type": "string",
+        "description": "One JSON record per line, each with its `type`: a `header`, then each "
+        "`conversation` followed by its `message` and `summary` records, then the `tag`s.",
+    },
+    "example": "\n".join(
+        (
+            '{"type":"header","format":"colloquy.export","version":1,'
+            '"exported_at":"2024-01-15T12:00:00.000Z","user_id":"alice"}',
+            '{"type":"conversation","id":"conv_abc123","title":"Trip to Lisbon","status":"active"}',
+            '{"type":"message","id":"msg_1","conversation_id":"conv_abc123","role":"user",'
+            '"text":"Plan three days in Lisbon."}',
+            '{"type":"tag","id":"tag_1","tag":"travel","position":0}',
+            "",
+        )
+    ),
+}
+
+
 @blp.route("/conversations/export/user/<user_id>")
 @blp.arguments(ExportQuerySchema, location="query")
-@blp.response(200, ExportDocumentSchema, description="A JSON (or NDJSON) download, streamed.")
+@blp.response(
+    200, ExportDocumentSchema, description="A JSON (or with `format=ndjson` NDJSON) download."
+)
+@blp.doc(responses={200: {"content": {MIMETYPES["ndjson"]: NDJSON_EXPORT}}})
 @blp.errors(400, 403, 422)
 def export_user(args, user_id):
     """Export every conversation, message, summary and tag of a user (GDPR).

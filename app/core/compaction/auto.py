@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from .. import conversations
 from ..errors import Invalid
 from ..scope import Scope
+from ..store import Db
 from .plan import TOKENS_MAX, CompactionRequest, check_count
 
 
@@ -35,9 +36,10 @@ class AutoCompaction(CompactionRequest):
 
 
 AUTO_FIELDS = frozenset(AutoCompaction.__dataclass_fields__)
+SETTING = "compaction"  # its key in a conversation's settings
 
 
-def get_auto(db, scope: Scope, conversation_id: object) -> dict:
+def get_auto(db: Db, scope: Scope, conversation_id: object) -> dict:
     """A conversation's automatic-compaction setting (``strategy: none`` when unset)."""
     conversation = conversations.get(db, scope, conversation_id)
     return auto_of(conversation)
@@ -46,7 +48,7 @@ def get_auto(db, scope: Scope, conversation_id: object) -> dict:
 def auto_of(conversation: dict) -> dict:
     """The stored setting, or ``strategy: none`` when it is absent or not usable
     (settings may be written by other routes: an append must never fail on them)."""
-    stored = (conversation.get("settings") or {}).get("compaction")
+    stored = (conversation.get("settings") or {}).get(SETTING)
     known = (
         {k: v for k, v in stored.items() if k in AUTO_FIELDS} if isinstance(stored, dict) else {}
     )
@@ -58,7 +60,7 @@ def auto_of(conversation: dict) -> dict:
     return asdict(setting)
 
 
-def set_auto(db, scope: Scope, conversation_id: object, setting: dict) -> dict:
+def set_auto(db: Db, scope: Scope, conversation_id: object, setting: dict) -> dict:
     """Replace a conversation's automatic-compaction setting; returns it."""
     try:
         auto = AutoCompaction(**setting)
@@ -66,5 +68,5 @@ def set_auto(db, scope: Scope, conversation_id: object, setting: dict) -> dict:
         raise Invalid("unknown compaction setting") from exc
     auto.validate()
     stored = {k: v for k, v in asdict(auto).items() if v is not None}
-    updated = conversations.update(db, scope, conversation_id, settings={"compaction": stored})
+    updated = conversations.update(db, scope, conversation_id, settings={SETTING: stored})
     return auto_of(updated)

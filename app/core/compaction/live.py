@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .. import conversations, summaries, tokens, tree
 from ..scope import Scope
+from ..store import Db
 from ..summaries import summary_tokens
 from .plan import CompactionRequest, Unit, message_cost, messages_of, units_of, unprotected
 
@@ -32,7 +33,7 @@ class Live:
         return sum(u.tokens for u in self.units) + self.summary_tokens
 
 
-def load(db, conversation: dict, encoding: str) -> Live:
+def load(db: Db, conversation: dict, encoding: str) -> Live:
     """Read ``conversation``'s live context and price it in ``encoding``."""
     everything = list(db.messages.find({"conversation_id": conversation["_id"]}).sort([("seq", 1)]))
     thread = tree.thread(everything, conversation.get("latest_message_id"))
@@ -43,7 +44,11 @@ def load(db, conversation: dict, encoding: str) -> Live:
 
 
 def context(
-    db, scope: Scope, conversation_id: object, max_tokens: int | None = None, model=None
+    db: Db,
+    scope: Scope,
+    conversation_id: object,
+    max_tokens: int | None = None,
+    model: str | None = None,
 ) -> dict:
     """The messages to send an LLM: system messages, the latest summary, pinned ones,
     then the most recent that fit ``max_tokens`` (never exceeded), in order."""
@@ -106,7 +111,7 @@ class _Picker:
         return True
 
 
-def _entries(chosen: list[dict], summary: dict | None, summary_cost: int, encoding) -> list:
+def _entries(chosen: list[dict], summary: dict | None, summary_cost: int, encoding: str) -> list:
     """System messages, then the summary (if taken), then the rest, in order."""
     system = [_entry(m, encoding) for m in chosen if m["role"] == "system"]
     rest = [_entry(m, encoding) for m in chosen if m["role"] != "system"]

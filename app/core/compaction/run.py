@@ -16,6 +16,7 @@ from ..background import Runner
 from ..clock import new_id, utcnow
 from ..errors import Conflict
 from ..scope import Scope
+from ..store import Db
 from ..summaries import Budget, Summariser, SummaryResult, summary_tokens
 from . import auto, live
 from .plan import CompactionRequest, Plan, message_cost, plan
@@ -26,7 +27,7 @@ LOCK_SECONDS = 300
 
 
 def compact(
-    db,
+    db: Db,
     scope: Scope,
     conversation_id: object,
     request: CompactionRequest,
@@ -47,7 +48,9 @@ def compact(
         release_lock(db, conversation, lock)
 
 
-def _run(db, conversation, request, summariser, preview: bool) -> dict:
+def _run(
+    db: Db, conversation: dict, request: CompactionRequest, summariser: Summariser, preview: bool
+) -> dict:
     encoding = tokens.encoding_for(request.model or conversation.get("model")).name
     now = live.load(db, conversation, encoding)
     chosen = plan(request, now.units, summariser)
@@ -66,7 +69,13 @@ def _run(db, conversation, request, summariser, preview: bool) -> dict:
 
 
 def _record(
-    db, conversation, request, chosen: Plan, result: SummaryResult | None, previous, encoding
+    db: Db,
+    conversation: dict,
+    request: CompactionRequest,
+    chosen: Plan,
+    result: SummaryResult | None,
+    previous: dict | None,
+    encoding: str,
 ) -> dict:
     """Store the summary document of this compaction."""
     ids = [m["_id"] for m in chosen.compacted]
@@ -89,7 +98,9 @@ def _record(
     )
 
 
-def _mark(db, conversation, compacted: list[dict], everything: list[dict], summary_id) -> None:
+def _mark(
+    db: Db, conversation: dict, compacted: list[dict], everything: list[dict], summary_id: str
+) -> None:
     """Set ``compacted_by`` on ``compacted``: one update over their ``seq`` range that
     excludes the other messages inside it (kept, on other branches), so the filter
     stays small (a long ``$in`` is slow on mongomock and large on the wire)."""
@@ -107,7 +118,16 @@ def _mark(db, conversation, compacted: list[dict], everything: list[dict], summa
     )
 
 
-def _figures(conversation, request, chosen, before, after, preview, summary, result) -> dict:
+def _figures(
+    conversation: dict,
+    request: CompactionRequest,
+    chosen: Plan,
+    before: int,
+    after: int,
+    preview: bool,
+    summary: dict | None,
+    result: SummaryResult | None,
+) -> dict:
     saved = before - after
     return {
         "conversation_id": conversation["_id"],
@@ -124,7 +144,7 @@ def _figures(conversation, request, chosen, before, after, preview, summary, res
     }
 
 
-def acquire_lock(db, conversation: dict) -> str:
+def acquire_lock(db: Db, conversation: dict) -> str:
     """Take the conversation's compaction lock (``Conflict`` while another run holds it)."""
     token, now = new_id(), utcnow()
     taken = db.conversations.find_one_and_update(
@@ -146,7 +166,7 @@ def acquire_lock(db, conversation: dict) -> str:
     return token
 
 
-def release_lock(db, conversation: dict, token: str) -> None:
+def release_lock(db: Db, conversation: dict, token: str) -> None:
     """Give the lock back, if ``token`` still holds it."""
     db.conversations.update_one(
         {"_id": conversation["_id"], "compaction_lock.id": token},
@@ -154,7 +174,7 @@ def release_lock(db, conversation: dict, token: str) -> None:
     )
 
 
-def list_summaries(db, scope: Scope, conversation_id: object) -> list[dict]:
+def list_summaries(db: Db, scope: Scope, conversation_id: object) -> list[dict]:
     """Every summary of a conversation the caller may read, oldest first."""
     conversation = conversations.get(db, scope, conversation_id)
     return summaries.list_for(db, conversation)
@@ -164,7 +184,7 @@ def list_summaries(db, scope: Scope, conversation_id: object) -> list[dict]:
 
 
 def after_append(
-    db,
+    db: Db,
     scope: Scope,
     conversation: dict,
     summariser: Summariser,
@@ -181,12 +201,19 @@ def after_append(
     )
 
 
-def _compact_if_due(db, scope: Scope, conversation_id, setting, summariser) -> None:
+def _compact_if_due(
+    db: Db,
+    scope: Scope,
+    conversation_id: str,
+    setting: auto.AutoCompaction,
+    summariser: Summariser,
+) -> None:
     """Compact when the live context costs more than the setting's threshold."""
     request = setting.request()
     fresh = conversations.get_live(db, scope, conversation_id)
     encoding = tokens.encoding_for(request.model or fresh.get("model")).name
-    if live.load(db, fresh, encoding).tokens <= setting.threshold_tokens:
+    threshold = setting.threshold_tokens  # set: a setting without one is never due
+    if threshold is None or live.load(db, fresh, encoding).tokens <= threshold:
         return
     try:
         compact(db, scope, conversation_id, request, summariser)

@@ -15,25 +15,28 @@ removes every document the import wrote.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import IO
 
 import ijson
 
 from ..clock import new_id
 from ..errors import Invalid, PayloadTooLarge
 from ..scope import Scope
+from ..store import Db
 from . import chatbot_ui, chatgpt, claude, colloquy, librechat, openwebui
 from .archive import ZipLimits, json_members
 from .detect import EMPTY, Detected, container, json_format, unknown_format, without_bom
-from .model import Prepared
+from .model import Importable, Prepared
 from .nesting import NestingGuard, NestingLimits
-from .progress import Progress, Report
+from .progress import Counted, Progress, Report
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
-from .writer import BatchWriter
+from .stream import Stream
+from .writer import BatchWriter, Counts
 
 log = logging.getLogger(__name__)
-READERS = {
+READERS: dict[str, Callable[[Stream, str], Iterable[Importable | Rejected]]] = {
     librechat.FORMAT: librechat.read,
     chatgpt.FORMAT: chatgpt.read,
     claude.FORMAT: claude.read,
@@ -67,9 +70,9 @@ class ImportReport:
 
 
 def import_file(
-    db,
+    db: Db,
     scope: Scope,
-    stream,
+    stream: IO[bytes],
     *,
     duplicates: bool = False,
     strict: bool = False,
@@ -125,7 +128,7 @@ def import_file(
     )
 
 
-def refuse_if_nothing_imported(counts) -> None:
+def refuse_if_nothing_imported(counts: Counts) -> None:
     """A file whose every conversation was rejected is a bad request, not an empty success."""
     if counts.rejected and not (counts.conversations or counts.skipped or counts.tags):
         first = counts.rejected[0].reason
@@ -134,7 +137,7 @@ def refuse_if_nothing_imported(counts) -> None:
         raise Invalid(first + also, details=[r.as_dict() for r in counts.rejected[:100]])
 
 
-def check_size(stream, max_bytes: int) -> int:
+def check_size(stream: Stream, max_bytes: int) -> int:
     """The stream's size in bytes; ``PayloadTooLarge`` above ``max_bytes``."""
     size = stream.seek(0, 2)
     stream.seek(0)
@@ -144,7 +147,11 @@ def check_size(stream, max_bytes: int) -> int:
 
 
 def prepared_documents(
-    stream, owner: Scope, batch_id: str, limits: Limits, progress: Progress | None = None
+    stream: IO[bytes],
+    owner: Scope,
+    batch_id: str,
+    limits: Limits,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[Prepared | Rejected, Detected]]:
     """Parse and transform: the documents to write (or the reason a conversation is left
     out), one conversation at a time."""
@@ -152,7 +159,9 @@ def prepared_documents(
         yield prepared_or_rejected(item, owner, batch_id, name), detected
 
 
-def prepared_or_rejected(item, owner: Scope, batch_id: str, name: str) -> Prepared | Rejected:
+def prepared_or_rejected(
+    item: Importable | Rejected, owner: Scope, batch_id: str, name: str
+) -> Prepared | Rejected:
     """``item``'s documents, or why it is left out (naming the ZIP member it came from)."""
     if not isinstance(item, Rejected):
         try:
@@ -163,8 +172,8 @@ def prepared_or_rejected(item, owner: Scope, batch_id: str, name: str) -> Prepar
 
 
 def read_items(
-    stream, limits: Limits | None = None, progress: Progress | None = None
-) -> Iterator[tuple[Detected, object, str]]:
+    stream: IO[bytes], limits: Limits | None = None, progress: Progress | None = None
+) -> Iterator[tuple[Detected, Importable | Rejected, str]]:
     """Every conversation (and tag list) of a JSON or ZIP stream, parsed, not yet prepared,
     with the name of the document it came from."""
     limits, progress = limits or Limits(), progress or Progress()
@@ -187,8 +196,8 @@ def read_items(
 
 
 def _json_items(
-    raw, name: str, nesting: NestingLimits, *, required: bool
-) -> Iterator[tuple[Detected, object]]:
+    raw: Counted, name: str, nesting: NestingLimits, *, required: bool
+) -> Iterator[tuple[Detected, Importable | Rejected]]:
     """The items of one JSON document, its nesting bounded before the parser sees it."""
     stream = NestingGuard(without_bom(raw), nesting, name)
     count = 0

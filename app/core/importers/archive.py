@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from ..errors import Invalid, PayloadTooLarge
 
@@ -56,7 +57,7 @@ class Bounded:
 
 
 def json_members(
-    stream, limits: ZipLimits, on_total: Callable[[int], None] | None = None
+    stream: IO[bytes], limits: ZipLimits, on_total: Callable[[int], None] | None = None
 ) -> Iterator[tuple[str, Bounded]]:
     """``(name, stream)`` for each ``.json`` member, in name order, after the safety checks.
 

@@ -7,14 +7,18 @@ Each history item has ``id``, ``name``, ``model`` (``{"id", "name"}``),
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .fields import Record, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "chatbot-ui"
 ROLES = ("user", "assistant")
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, "history.item", conversation_from, "id", "name")
 
 

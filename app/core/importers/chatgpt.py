@@ -14,6 +14,7 @@ from its model (``gpt-4o`` → ``GPT-4o``), and every message carries a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .chatgpt_render import (
     attachment_lines,
@@ -25,6 +26,8 @@ from .chatgpt_render import (
 )
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage, nearest_kept
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "chatgpt"
 HIDDEN_CONTENT = {"user_editable_context", "model_editable_context"}
@@ -33,7 +36,7 @@ ROLES = {"user": "user", "assistant": "assistant", "tool": "tool"}
 GPT = re.compile(r"gpt-(.+)", re.IGNORECASE)
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "conversation_id")
 
 
@@ -42,7 +45,8 @@ def conversation_from(record: Record) -> ImportedConversation:
     nodes = {key: record.child(node, f"mapping node {key}") for key, node in mapping.items()}
     parents = {key: node.text("parent") for key, node in nodes.items()}
     model = record.string("default_model_slug") or _any_model(nodes) or DEFAULT_MODELS["openAI"]
-    found, thoughts = {}, {}
+    found: dict[str, ImportedMessage] = {}
+    thoughts: dict[str, str] = {}
     for key, node in nodes.items():
         message = _message(node, key, model, thoughts)
         if message is not None:
@@ -108,7 +112,7 @@ def _message(node: Record, key: str, model: str, thoughts: dict) -> ImportedMess
         text = "\n\n".join(filter(None, (text, attachment_lines(names, text))))
     if not text:
         return None
-    role = ROLES[role_name]
+    role = ROLES[role_name or ""]  # present: an unknown role returned above
     own_model = string(metadata.get("model_slug")) or model
     return ImportedMessage(
         source_id=key,

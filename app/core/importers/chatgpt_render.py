@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from ..errors import Invalid
 
@@ -76,8 +77,9 @@ def _part(part: object, names: dict[str, str]) -> str:
         return part
     if not isinstance(part, dict):
         return ""
-    if isinstance(part.get("text"), str):
-        return part["text"]
+    text = part.get("text")
+    if isinstance(text, str):
+        return text
     kind = string(part.get("content_type")) or "attachment"
     pointer = string(part.get("asset_pointer")).rsplit("/", 1)[-1]
     name = names.get(pointer) or string(part.get("name")) or pointer
@@ -125,12 +127,16 @@ def _old_marks(text: str, metadata: dict) -> list[str | None]:
         start, end = (
             citation.get(k) if isinstance(citation, dict) else None for k in ("start_ix", "end_ix")
         )
-        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-        marks.append(text[start:end] if valid and text[start] == "【" else None)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            marks.append(text[start:end] if text[start] == "【" else None)
+        else:
+            marks.append(None)
     return marks
 
 
-def _references(metadata: dict, old_marks: list[str | None]):
+def _references(
+    metadata: dict, old_marks: list[str | None]
+) -> Iterator[tuple[str | None, str, str]]:
     """(mark in the text, title, url) for each citation, old style and new."""
     for citation, mark in zip(listed(metadata.get("citations")), old_marks, strict=False):
         if isinstance(citation, dict) and isinstance(citation.get("metadata"), dict):

@@ -11,15 +11,19 @@ without a model gets Claude's default.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "claude"
 ROLES = {"human": "user", "user": "user", "assistant": "assistant"}
 UNNAMED = "Imported Claude Chat"
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "uuid", "name")
 
 

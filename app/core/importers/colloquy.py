@@ -28,6 +28,7 @@ from ..validation import clean_tags, merge_metadata
 from .fields import Record, label
 from .model import Prepared
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
+from .stream import Stream
 
 FORMAT = "colloquy"
 NDJSON_FORMAT = "colloquy-ndjson"
@@ -37,7 +38,7 @@ OWNER_FIELDS = ("workspace_id", "user_id")
 PLURAL = {"message": "messages", "summary": "summaries"}
 
 
-def read(stream, shape: str) -> Iterator:
+def read(stream: Stream, shape: str) -> Iterator[ColloquyConversation | TagList | Rejected]:
     for index, raw in enumerate(ijson.items(stream, "conversations.item", use_float=True), 1):
         yield attempt(raw, index)
     stream.seek(0)
@@ -47,7 +48,7 @@ def read(stream, shape: str) -> Iterator:
         yield TagList(found)
 
 
-def read_ndjson(stream, shape: str) -> Iterator:
+def read_ndjson(stream: Stream, shape: str) -> Iterator[ColloquyConversation | TagList | Rejected]:
     """The NDJSON export: records grouped back into conversations, one at a time."""
     current: dict | None = None
     count, tags = 0, []
@@ -93,6 +94,9 @@ class TagList:
         for tag in self.tags:
             tag.update(owner.query(), import_batch=batch_id)
         return Prepared(None, [], tags=self.tags)
+
+    def rejected(self, reason: str) -> Rejected:
+        return Rejected(0, None, None, reason)
 
 
 @dataclass
@@ -229,16 +233,16 @@ def _stored(record: Record, skip: tuple[str, ...] = ()) -> dict:
 
 def with_fresh_ids(prepared: Prepared) -> Prepared:
     """The same conversation under new ids, every internal reference re-pointed."""
-    fresh = {prepared.conversation["_id"]: new_id()}
+    fresh = {prepared.stored["_id"]: new_id()}
     for document in (*prepared.messages, *prepared.summaries):
         fresh[document["_id"]] = new_id()
-    for document in (prepared.conversation, *prepared.messages, *prepared.summaries):
+    for document in (prepared.stored, *prepared.messages, *prepared.summaries):
         for key, value in document.items():
             document[key] = _repoint(value, fresh)
     return prepared
 
 
-def _repoint(value, fresh: dict):
+def _repoint(value: object, fresh: dict) -> object:
     if isinstance(value, str):
         return fresh.get(value, value)
     if isinstance(value, list):

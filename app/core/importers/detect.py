@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ijson
 
 from ..errors import Invalid, UnsupportedMedia
+from .stream import Stream
 
 SNIFF_BYTES = 64
 BOM = b"\xef\xbb\xbf"
@@ -29,7 +30,7 @@ class Detected:
 EMPTY = Detected("none", "array")
 
 
-def container(stream) -> str:
+def container(stream: Stream) -> str:
     """``"zip"`` or ``"json"`` from the first bytes; ``UnsupportedMedia`` otherwise."""
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
@@ -42,7 +43,7 @@ def container(stream) -> str:
     raise UnsupportedMedia("the file is neither JSON nor a ZIP archive")
 
 
-def json_format(stream) -> Detected | None:
+def json_format(stream: Stream) -> Detected | None:
     """The export format of a JSON stream; ``EMPTY`` for ``[]``; ``None`` if unknown."""
     events = ijson.parse(stream, use_float=True, multiple_values=True)
     _, first, _ = next(events)
@@ -93,7 +94,7 @@ def unknown_format() -> Invalid:
 class WithoutBOM:
     """A JSON stream that starts after a UTF-8 byte order mark (Windows tools write one)."""
 
-    def __init__(self, inner):
+    def __init__(self, inner: Stream) -> None:
         self.inner = inner
         self.seek(0)
 
@@ -108,7 +109,7 @@ class WithoutBOM:
         return 0
 
 
-def without_bom(stream):
+def without_bom(stream: Stream) -> Stream:
     """``stream`` itself, or a view of it past its byte order mark."""
     head = stream.read(len(BOM))
     stream.seek(0)

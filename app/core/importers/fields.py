@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Literal, TypeVar, overload
 
 import ijson
 
@@ -12,23 +13,31 @@ from ..errors import Invalid
 from ..limits import ID_MAX
 from ..validation import check_storable
 from .rejection import CONVERSATION_ERRORS, Rejected, reason_of
+from .stream import Stream
 
 MISSING = object()
+T = TypeVar("T")
 
 
 class Record:
     """A JSON object from the file, named (``conversation 3 ("Trip")``) for error messages."""
 
     def __init__(self, raw: object, where: str, index: int = 0):
-        self.raw = raw
-        self.where = where
-        self.index = index  # the conversation's position in its file, from 1
         if not isinstance(raw, dict):
             raise Invalid(f"{where} must be a JSON object")
+        self.raw: dict = raw
+        self.where = where
+        self.index = index  # the conversation's position in its file, from 1
 
     def fail(self, key: str, expected: str) -> Invalid:
         return Invalid(f"{self.where}: field '{key}' must be {expected}")
 
+    @overload
+    def text(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def text(
+        self, key: str, *, required: bool = False, default: str | None = None
+    ) -> str | None: ...
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
         value = self.raw.get(key, MISSING)
         if value is MISSING or value is None:
@@ -41,6 +50,10 @@ class Record:
             raise self.fail(key, "a string")
         return value
 
+    @overload
+    def string(self, key: str, *, default: str) -> str: ...
+    @overload
+    def string(self, key: str, *, default: None = None) -> str | None: ...
     def string(self, key: str, *, default: str | None = None) -> str | None:
         """A field that must be text when present (no number stands in for it)."""
         value = self.raw.get(key)
@@ -56,6 +69,10 @@ class Record:
             raise self.fail(key, "true or false")
         return value
 
+    @overload
+    def identifier(self, key: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def identifier(self, key: str, *, required: bool = False) -> str | None: ...
     def identifier(self, key: str, *, required: bool = False) -> str | None:
         """An id from the file: a string (or number) of 1-``ID_MAX`` characters."""
         value = self.text(key, required=required)
@@ -94,7 +111,7 @@ class Record:
             raise self.fail(key, "a number")
         return int(value)
 
-    def stored_as_is(self, key: str, value):
+    def stored_as_is(self, key: str, value: T) -> T:
         """``value`` (kept verbatim in the store) if BSON can hold it and no key is an operator."""
         check_storable(value, f"{self.where}: field '{key}'")
         return value
@@ -102,7 +119,9 @@ class Record:
     def child(self, raw: object, label: str) -> Record:
         return Record(raw, f"{self.where}: {label}", self.index)
 
-    def attempt(self, build: Callable[[Record], object], id_key: str, title_key: str = "title"):
+    def attempt(
+        self, build: Callable[[Record], T], id_key: str, title_key: str = "title"
+    ) -> T | Rejected:
         """``build(self)``, or the ``Rejected`` conversation when the record is malformed."""
         try:
             return build(self)
@@ -125,8 +144,8 @@ def label(index: int, title: object) -> str:
 
 
 def records(
-    stream, prefix: str, build: Callable[[Record], object], id_key: str, title_key: str = "title"
-) -> Iterator[object]:
+    stream: Stream, prefix: str, build: Callable[[Record], T], id_key: str, title_key: str = "title"
+) -> Iterator[T | Rejected]:
     """``build`` applied to each conversation object under ``prefix`` of a JSON stream, one
     at a time; a malformed one becomes a ``Rejected`` and the next is read all the same."""
     for index, raw in enumerate(ijson.items(stream, prefix, use_float=True), start=1):

@@ -10,17 +10,21 @@ without ``endpoint`` is an ``openAI`` conversation, as LibreChat reads it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..clock import ROOT_PARENT_ID
 from ..messages import text_of
 from .fields import Record, item_prefix, records
 from .model import ImportedConversation, ImportedMessage
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "librechat"
 DEFAULT_ENDPOINT = "openAI"
 SETTINGS_SKIPPED = ("conversationId", "title", "endpoint", "createdAt", "updatedAt", "messages")
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "conversationId")
 
 

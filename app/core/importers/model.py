@@ -16,6 +16,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from .. import conversations, costs, messages
 from ..clock import ROOT_PARENT_ID, new_id, utcnow
@@ -80,6 +81,21 @@ class Prepared:
 
     def rejected(self, reason: str) -> Rejected:
         return replace(self.origin or Rejected(0, None, None, ""), reason=reason)
+
+    @property
+    def stored(self) -> dict:
+        """The conversation document (a tag list has none, and is never written as one)."""
+        if self.conversation is None:
+            raise ValueError("a tag list holds no conversation")
+        return self.conversation
+
+
+class Importable(Protocol):
+    """What a reader yields for a conversation (or a tag list) it could parse."""
+
+    def prepare(self, owner: Scope, batch_id: str) -> Prepared: ...
+
+    def rejected(self, reason: str) -> Rejected: ...
 
 
 def prepare(imported: ImportedConversation, owner: Scope, batch_id: str) -> Prepared:
@@ -169,7 +185,7 @@ def _tree_order(imported: ImportedConversation) -> list[ImportedMessage]:
     on_thread = _current_thread(by_id, imported.current_leaf)
     position = {m.source_id: i for i, m in enumerate(imported.messages)}
 
-    def sibling_key(message: ImportedMessage):
+    def sibling_key(message: ImportedMessage) -> tuple[bool, datetime, int]:
         moment = message.created_at or datetime.min
         return (message.source_id in on_thread, moment, position[message.source_id])
 
@@ -203,7 +219,9 @@ def branch_times(ordered: list[ImportedMessage], start: datetime) -> dict[str, d
     return times
 
 
-def _message_document(conversation, message: ImportedMessage, ids, seq, moment) -> dict:
+def _message_document(
+    conversation: dict, message: ImportedMessage, ids: dict[str, str], seq: int, moment: datetime
+) -> dict:
     parent = ids.get(message.parent_source_id or "", ROOT_PARENT_ID)
     new = messages.NewMessage(
         role=message.role,

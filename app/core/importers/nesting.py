@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from ..errors import Invalid
+from .stream import Stream
 
 LEVEL_OVERHEAD = 64  # bytes a parser keeps per open level beside its path
 SHORT_KEY = 8  # keys up to this long are charged this long ("children", "content")
@@ -56,7 +57,7 @@ class NestingGuard:
     sees a byte past the chunk where a limit was crossed.
     """
 
-    def __init__(self, inner, limits: NestingLimits | None = None, name: str = "the file"):
+    def __init__(self, inner: Stream, limits: NestingLimits | None = None, name: str = "the file"):
         self.inner, self.limits, self.name = inner, limits or NestingLimits(), name
         self._reset()
 

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 
 from .fields import Record, item_prefix, records
 from .model import DEFAULT_MODELS, ImportedConversation, ImportedMessage
+from .rejection import Rejected
+from .stream import Stream
 
 FORMAT = "openwebui"
 ROLES = ("user", "assistant")
@@ -29,7 +32,7 @@ DETAILS = re.compile(
 THINK = re.compile(r"<think>(?P<body>.*?)</think>\s*", re.DOTALL)
 
 
-def read(stream, shape: str):
+def read(stream: Stream, shape: str) -> Iterator[ImportedConversation | Rejected]:
     yield from records(stream, item_prefix(shape), conversation_from, "id")
 
 
@@ -39,11 +42,11 @@ def conversation_from(record: Record) -> ImportedConversation:
     model = models[0] if models else DEFAULT_MODELS["openAI"]
     history = chat.child(chat.mapping("history"), "history")
     raw_messages = history.mapping("messages") or _by_id(chat)
-    found = [
+    read = [
         _message(history.child(raw, f"message {key}"), str(key), model)
         for key, raw in raw_messages.items()
     ]
-    found = [message for message in found if message is not None]
+    found = [message for message in read if message is not None]
     return ImportedConversation(
         format=FORMAT,
         where=record.where,
@@ -130,7 +133,7 @@ def _split_reasoning(content: str) -> tuple[str, str]:
     return text, "\n\n".join(filter(None, thoughts))
 
 
-def _joined(sources) -> str:
+def _joined(sources: Iterable[object]) -> str:
     """The text of lists of ``{type, text}`` parts (or bare strings), joined."""
     texts = []
     for parts in sources:
@@ -148,7 +151,7 @@ def _files(message: Record) -> str:
     for item in message.items("files"):
         if not isinstance(item, dict):
             continue
-        inner = item.get("file") if isinstance(item.get("file"), dict) else {}
+        inner = item["file"] if isinstance(item.get("file"), dict) else {}
         name = item.get("name") or inner.get("filename") or ""
         kind = "Image" if item.get("type") == "image" else "File"
         lines.append(f"[{kind}: {name}]" if isinstance(name, str) and name else f"[{kind}]")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .stream import Stream
+
 Report = Callable[[int, int], None]  # (bytes done, bytes in all)
 
 
@@ -22,7 +24,7 @@ class Progress:
         self.total = total
         self._tell()
 
-    def document(self, inner, size: int) -> Counted:
+    def document(self, inner: Stream, size: int) -> Counted:
         return Counted(inner, size, self)
 
     def advance(self, count: int) -> None:
@@ -38,7 +40,7 @@ class Progress:
 class Counted:
     """A readable, rewindable stream whose first reading of each byte advances ``progress``."""
 
-    def __init__(self, inner, size: int, progress: Progress):
+    def __init__(self, inner: Stream, size: int, progress: Progress):
         self.inner, self.size, self.progress = inner, size, progress
         self.position = self.furthest = 0
 

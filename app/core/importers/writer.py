@@ -18,8 +18,9 @@ from bson.errors import InvalidDocument
 from pymongo.errors import BulkWriteError, DocumentTooLarge, DuplicateKeyError
 
 from ..clock import new_id
-from ..errors import Conflict, Invalid, PayloadTooLarge
+from ..errors import Conflict, DomainError, Invalid, PayloadTooLarge
 from ..scope import Scope
+from ..store import Db
 from .colloquy import with_fresh_ids
 from .model import Prepared
 from .rejection import Rejected
@@ -43,7 +44,7 @@ class Counts:
 class BatchWriter:
     def __init__(
         self,
-        db,
+        db: Db,
         owner: Scope,
         batch_id: str,
         *,
@@ -76,9 +77,9 @@ class BatchWriter:
         if not self.duplicates and self._imported_before(prepared.duplicate_query):
             self.counts.skipped += 1
             return
-        if prepared.keeps_ids and self._taken(prepared.conversation["_id"]):
+        if prepared.keeps_ids and self._taken(prepared.stored["_id"]):
             prepared = with_fresh_ids(prepared)
-        self.ids_seen.add(prepared.conversation["_id"])
+        self.ids_seen.add(prepared.stored["_id"])
         self.pending.append(prepared)
         self.pending_messages += len(prepared.messages)
         self.counts.conversations += 1
@@ -159,7 +160,7 @@ class BatchWriter:
 
     def _remove(self, batch: list[Prepared]) -> None:
         """Delete whatever of ``batch`` reached the store (this import's documents only)."""
-        ids = [prepared.conversation["_id"] for prepared in batch]
+        ids = [prepared.stored["_id"] for prepared in batch]
         mine = {**self.owner.query(), "import_batch": self.batch_id}
         self.db.conversations.delete_many({"_id": {"$in": ids}, **mine})
         for name in ("messages", "summaries"):
@@ -173,7 +174,7 @@ class BatchWriter:
 
 def _documents(batch: list[Prepared]) -> dict[str, list[dict]]:
     return {
-        "conversations": [p.conversation for p in batch],
+        "conversations": [p.stored for p in batch],
         "messages": [m for p in batch for m in p.messages],
         "summaries": [s for p in batch for s in p.summaries],
     }
@@ -186,7 +187,7 @@ class Refused(Exception):
         super().__init__(collection)
         self.collection, self.cause = collection, cause
 
-    def error(self) -> Exception:
+    def error(self) -> DomainError:
         """The domain error to answer with."""
         name, cause = self.collection, self.cause
         if isinstance(cause, DuplicateKeyError) or _duplicate(cause):

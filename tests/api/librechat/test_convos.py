@@ -42,6 +42,16 @@ def test_get_conversation_in_librechat_wire_format(client, as_alice, convo):
     assert body["createdAt"].endswith("Z") and body["updatedAt"].endswith("Z")
 
 
+def test_colloquys_own_settings_stay_out_of_the_librechat_conversation(client, as_alice, convo):
+    created = convo("hi", "hello", settings={"temperature": 0.5})
+    setting = {"strategy": "sliding_window", "threshold_tokens": 1000, "window_size": 4}
+    url = f"/v1/conversations/{created['_id']}/compaction"
+    assert client.put(url, json=setting, headers=as_alice).status_code == 200
+    body = client.get(f"/api/convos/{created['_id']}", headers=as_alice).json
+    assert body["temperature"] == 0.5
+    assert "compaction" not in body
+
+
 def test_get_errors(client, as_alice, as_bob, convo, auth):
     created = convo()
     assert_librechat_error(

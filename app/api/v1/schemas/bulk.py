@@ -5,11 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ....core.bulk import ACTIONS, IDS_MAX
+from ....core.demo import EXAMPLE_CONVERSATION_ID
 from ...fields import TAG_LENGTH
 from . import envelope
 
 
 class BulkSchema(Schema):
+    EXAMPLE = {"action": "tag", "conversation_ids": [EXAMPLE_CONVERSATION_ID], "tags": ["review"]}
+
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
     conversation_ids = fields.List(
         fields.String(), required=True, validate=validate.Length(1, IDS_MAX)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, post_load, validate
 
 from ....core import compaction
-from ...fields import MODEL_LENGTH, UtcDateTime
+from ...fields import MODEL_LENGTH, UtcDateTime, derived
 
 _COUNT = validate.Range(0, compaction.COUNT_MAX)
 _TOKENS = validate.Range(0, compaction.TOKENS_MAX)
 
 
 class CompactRequestSchema(Schema):
+    EXAMPLE = {"strategy": "sliding_window", "window_size": 4}
+
     strategy = fields.String(
         required=True,
         validate=validate.OneOf(compaction.STRATEGIES),
@@ -109,7 +111,7 @@ class SummarySchema(Schema):
     model = fields.String(allow_none=True)
     warning = fields.String(allow_none=True)
     message_ids = fields.List(fields.String(), metadata={"description": "Messages it covers."})
-    messages_compacted = fields.Function(lambda s: len(s.get("message_ids") or []))
+    messages_compacted = derived(lambda s: len(s.get("message_ids") or []), "integer")
     first_seq = fields.Integer(allow_none=True)
     last_seq = fields.Integer(allow_none=True)
     supersedes = fields.String(allow_none=True)
@@ -121,6 +123,8 @@ class SummaryListSchema(Schema):
 
 
 class AutoCompactionSchema(Schema):
+    EXAMPLE = {"strategy": "hybrid", "threshold_tokens": 4000, "keep_last": 6}
+
     strategy = fields.String(required=True, validate=validate.OneOf(compaction.STRATEGIES))
     threshold_tokens = fields.Integer(
         strict=True,

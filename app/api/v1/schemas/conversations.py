@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ....core import costs
@@ -89,14 +91,34 @@ class ListQuerySchema(Schema):
 ConversationPageSchema = page_of(ConversationSchema, "ConversationPage")
 
 
-MODEL = {"validate": MODEL_LENGTH, "metadata": {"description": "The conversation's model."}}
-ENDPOINT = {
+# keyword arguments of fields.String, shared by create and update
+MODEL: dict[str, Any] = {
+    "validate": MODEL_LENGTH,
+    "metadata": {"description": "The conversation's model."},
+}
+ENDPOINT: dict[str, Any] = {
     "validate": SOURCE_LENGTH,
     "metadata": {"description": "The provider endpoint (LibreChat's `endpoint`)."},
 }
 
 
 class ConversationCreateSchema(Schema):
+    EXAMPLE = {
+        "title": "Trip to Porto",
+        "source": "api",
+        "metadata": {"customer": "acme"},
+        "tags": ["travel"],
+        "messages": [
+            {"role": "user", "content": "Plan two days in Porto.", "input_tokens": 7},
+            {
+                "role": "assistant",
+                "content": "Day one: Ribeira and a port cellar. Day two: Serralves.",
+                "model": "gpt-4o",
+                "output_tokens": 14,
+            },
+        ],
+    }
+
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
     assistant_id = fields.String(validate=ID_LENGTH)
     user_id = fields.String(
@@ -147,6 +169,8 @@ ConversationDetailEnvelopeSchema = envelope(ConversationDetailSchema, "Conversat
 
 
 class ConversationPatchSchema(Schema):
+    EXAMPLE = {"title": "Quarterly report", "metadata": {"priority": "high"}, "tags": ["work"]}
+
     title = fields.String(validate=validate.Length(1, TITLE_MAX))
     metadata = fields.Dict(
         metadata={"description": "Merged into the current metadata; `null` removes a key."}

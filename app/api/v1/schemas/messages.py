@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from ....core import costs
 from ....core.listing import LIST_LIMIT_MAX
 from ....core.new_message import COST_CENTS_MAX, ROLES, TOKENS_MAX, NewMessage
-from ...fields import ID_LENGTH, MODEL_LENGTH, Cents, UtcDateTime
+from ...fields import ID_LENGTH, MODEL_LENGTH, Cents, UtcDateTime, derived
 from . import envelope, page_of
 
 
@@ -19,12 +19,11 @@ class MessageSchema(Schema):
     role = fields.String(metadata={"enum": list(ROLES)})
     sender = fields.String()
     text = fields.String()
-    content = fields.Function(
+    content = derived(
         lambda m: m.get("content") or m.get("text"),
-        metadata={
-            "description": "As appended: the text (a string) for a plain-text message, "
-            "else the list of content parts."
-        },
+        ["string", "array"],
+        description="As appended: the text (a string) for a plain-text message, "
+        "else the list of content parts.",
     )
     model = fields.String(allow_none=True)
     input_tokens = fields.Integer()
@@ -53,8 +52,12 @@ class TextOrParts(fields.Raw):
 
 
 class MessageCreateSchema(Schema):
+    EXAMPLE = {"role": "user", "content": "Can you shorten that to five points?"}
+
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    content = TextOrParts(metadata={"description": "Text, or a list of content parts."})
+    content = TextOrParts(
+        metadata={"type": ["string", "array"], "description": "Text, or a list of content parts."}
+    )
     text = fields.String(metadata={"description": "Plain text (alternative to `content`)."})
     id = fields.String(validate=ID_LENGTH, metadata={"description": "Optional client id."})
     parent_message_id = fields.String(
@@ -111,4 +114,6 @@ class IdempotencyHeaderSchema(Schema):
 
 
 class MessagePinSchema(Schema):
+    EXAMPLE = {"is_pinned": True}
+
     is_pinned = fields.Boolean(required=True)
