@@ -26,6 +26,22 @@ class ImportFileSchema(Schema):
     )
 
 
+def duplicates_flag() -> fields.Boolean:
+    """The option that imports conversations imported before again (each dialect names it)."""
+    return fields.Boolean(
+        load_default=False,
+        metadata={"description": "Import conversations even if they were imported before."},
+    )
+
+
+def strict_flag() -> fields.Boolean:
+    """The option that fails the whole import on one malformed conversation."""
+    return fields.Boolean(
+        load_default=False,
+        metadata={"description": "One malformed conversation fails the whole file."},
+    )
+
+
 class RejectedSchema(Schema):
     """A conversation of the file left out, and why."""
 

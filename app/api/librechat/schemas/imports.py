@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ...uploads import RejectedSchema
+from ...uploads import RejectedSchema, duplicates_flag, strict_flag
 
 
 class ImportQuerySchema(Schema):
-    allowDuplicates = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Import conversations even if they were imported before."},
-    )
-    strict = fields.Boolean(
-        load_default=False,
-        metadata={"description": "One malformed conversation fails the whole file."},
-    )
+    allowDuplicates = duplicates_flag()
+    strict = strict_flag()
 
 
 class ImportedSchema(Schema):
